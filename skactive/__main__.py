@@ -1,0 +1,8 @@
+"""``python -m skactive``: see :mod:`skactive._cli`."""
+
+import sys
+
+from ._cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,801 @@
+"""ActiveLearner: a scikit-learn meta-estimator that adds pool-based active
+learning to a skorch network.
+
+The learner keeps the labelled set, retrains the wrapped network on it, and
+asks its query strategy which rows of an unlabelled pool to label next::
+
+    learner.fit(X_seed, y_seed)             # train on the labelled seed set
+    idx = learner.query(X_pool, n=20)       # indices into X_pool
+    learner.teach(X_pool[idx], y_new)       # append the labels and retrain
+
+With ``initial_size`` set, ``fit(X, y)`` instead runs a simulated active
+learning loop in which ``y`` plays the oracle, so that model selection tools
+such as ``GridSearchCV`` can compare query strategies at a fixed labelling
+budget.
+"""
+
+import copy
+import inspect
+import numbers
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import (
+    BaseEstimator,
+    MetaEstimatorMixin,
+    _fit_context,
+    clone,
+    is_classifier,
+    is_regressor,
+)
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.pipeline import Pipeline
+from sklearn.utils import (
+    ClassifierTags,
+    RegressorTags,
+    _safe_indexing,
+    check_random_state,
+    get_tags,
+)
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _num_samples,
+    check_array,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+from skorch import NeuralNet
+
+from . import _probe
+from .nets import MLP
+from .strategies import STRATEGY_ALIASES, CallableStrategy
+
+__all__ = ["ActiveLearner"]
+
+# Purposes mixed into the per-round seed, so that the training of round r and
+# the query of round r draw independent random streams.
+_TRAIN, _QUERY, _SIMULATION = 0, 1, 2
+
+
+def _network_of(estimator):
+    """The skorch net: the estimator itself or the last step of a Pipeline."""
+    return estimator[-1] if isinstance(estimator, Pipeline) else estimator
+
+
+def _task_of(estimator):
+    """'classifier' or 'regressor' for a supported estimator, else None."""
+    net = _network_of(estimator)
+    if not isinstance(net, NeuralNet):
+        return None
+    if is_classifier(net):
+        return "classifier"
+    if is_regressor(net):
+        return "regressor"
+    return None
+
+
+def _estimator_has(attr):
+    """available_if check: the wrapped network has ``attr``."""
+
+    def check(self):
+        return hasattr(_network_of(self.estimator), attr)
+
+    return check
+
+
+def _is_classifier_learner(self):
+    return _task_of(self.estimator) == "classifier"
+
+
+def _concat_rows(a, b):
+    """Stack two row collections of the same kind (ndarray or DataFrame)."""
+    if hasattr(a, "iloc") and hasattr(b, "iloc"):
+        import pandas as pd
+
+        return pd.concat([a, b], axis=0, ignore_index=True)
+    return np.concatenate([np.asarray(a), np.asarray(b)], axis=0)
+
+
+class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
+    """Pool-based active learning around a skorch network.
+
+    ``ActiveLearner`` wraps a skorch ``NeuralNetClassifier`` or
+    ``NeuralNetRegressor`` (or a :class:`~sklearn.pipeline.Pipeline` whose
+    last step is one), keeps the labelled set, and adds :meth:`query` and
+    :meth:`teach` to the usual ``fit`` / ``predict`` / ``score``. It is a
+    classifier or a regressor according to the wrapped net
+    (``sklearn.base.is_classifier`` follows it), so ``score`` is accuracy or
+    R², and cross-validation stratifies when it should.
+
+    Parameters
+    ----------
+    estimator : skorch net or Pipeline
+        A skorch ``NeuralNetClassifier`` or ``NeuralNetRegressor``, or a
+        ``Pipeline`` ending in one. It is cloned in :meth:`fit`. If its
+        ``module`` is a class accepting ``n_features_in`` and ``n_outputs``
+        (as :class:`skactive.nets.MLP` does), they are set from the data;
+        see :mod:`skactive.nets` for the convention.
+    query_strategy : str, strategy object or callable, default="entropy"
+        Which rows :meth:`query` asks for: a strategy object (see
+        :mod:`skactive.strategies`), one of the aliases of
+        ``skactive.strategies.STRATEGY_ALIASES`` (``"random"``,
+        ``"least_confidence"``, ``"margin"``, ``"entropy"``), or a function
+        ``f(learner, X_pool, n)`` returning indices. Uncertainty strategies,
+        the default included, need a classifier; use ``"random"`` or another
+        regression strategy with a regressor.
+    classes : array-like of shape (n_classes,), default=None
+        Every class the labels may take, declared up front. The network's
+        output then has one unit per declared class from the start, so a
+        class absent from the seed set can arrive later through
+        :meth:`teach`. If None, the classes are those present in ``y`` at
+        :meth:`fit` and a label outside them is refused by :meth:`teach`.
+        Ignored by regressors.
+    warm_start : bool, default=False
+        If False, :meth:`teach` retrains a fresh network from scratch on the
+        whole labelled set. If True, it continues training the current
+        network (skorch's ``partial_fit``) on the whole labelled set, and the
+        preprocessing steps of a Pipeline are kept as fitted by :meth:`fit`.
+    pool_batch_size : int, default=1024
+        Number of pool rows pushed through the network at once by
+        :meth:`query`, :meth:`predict` and :meth:`predict_proba`. It bounds
+        memory on large pools and does not change any result.
+    initial_size : int, float or None, default=None
+        Simulated active learning in :meth:`fit` (off by default). If set,
+        ``fit(X, y)`` draws a random seed set of this size (a fraction of
+        ``len(X)`` if a float in (0, 1)), trains on it, then runs
+        ``n_rounds`` rounds of ``query`` + ``teach`` over the remaining rows
+        with ``y`` as the oracle. The fitted model is the one trained on the
+        rows it queried, so ``GridSearchCV`` over ``query_strategy`` compares
+        strategies at a fixed labelling budget.
+    query_size : int or float, default=10
+        Rows queried per simulated round (a fraction of ``len(X)`` if a
+        float in (0, 1)). Used only when ``initial_size`` is set.
+    n_rounds : int, default=10
+        Number of simulated rounds. The simulation stops early when the pool
+        is exhausted. Used only when ``initial_size`` is set.
+    random_state : int, RandomState instance or None, default=None
+        Controls every random choice: network initialisation and training
+        (torch is seeded from it), the queries of the strategy, and the seed
+        set of a simulation. Resolved once per :meth:`fit` into a base seed;
+        each later training and query derives its seed from the base seed and
+        the round number, so :meth:`query` returns the same indices when
+        called twice on the same pool.
+
+    Attributes
+    ----------
+    estimator_ : skorch net or Pipeline
+        The fitted clone of ``estimator``.
+    network_ : skorch net
+        The fitted skorch net (``estimator_`` or its last step).
+    query_strategy_ : QueryStrategy
+        The strategy object used by :meth:`query` (a clone of
+        ``query_strategy``, the strategy named by an alias, or a wrapper
+        around a function). Stateful strategies keep their state here.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels (classifiers only).
+    X_labeled_ : ndarray or DataFrame of shape (n_labeled, n_features)
+        Every labelled row, in the order it was given. ``float32`` for a
+        plain net; as given for a Pipeline estimator.
+    y_labeled_ : ndarray of shape (n_labeled,) or (n_labeled, n_targets)
+        The labels of ``X_labeled_``, as given (not encoded).
+    labeled_rounds_ : ndarray of shape (n_labeled,)
+        Round in which each labelled row arrived: 0 for :meth:`fit` (or the
+        simulation's seed set), ``r`` for the ``r``-th :meth:`teach`.
+    n_rounds_ : int
+        Number of :meth:`teach` calls since :meth:`fit`, simulated rounds
+        included.
+    initial_indices_ : ndarray of shape (n_initial,)
+        Simulation only: indices into ``fit``'s ``X`` of the seed set.
+    queried_indices_ : list of ndarray
+        Simulation only: for each round, the indices into ``fit``'s ``X`` of
+        the rows queried, in selection order.
+    validation_scores_ : ndarray of shape (n_rounds_ + 1,)
+        Simulation with ``X_val``, ``y_val`` only: :meth:`score` on the
+        validation set after the seed set and after each round.
+    n_features_in_ : int
+        Number of features seen during :meth:`fit`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during :meth:`fit`, when ``X`` has string
+        column names.
+
+    See Also
+    --------
+    skactive.strategies : the query strategies.
+    sklearn.semi_supervised.SelfTrainingClassifier : a meta-estimator that
+        also grows a labelled set, by pseudo-labelling.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skorch import NeuralNetClassifier
+    >>> from sklearn.datasets import load_iris
+    >>> from skactive import ActiveLearner
+    >>> from skactive.nets import MLP
+    >>> X, y = load_iris(return_X_y=True)
+    >>> net = NeuralNetClassifier(MLP, criterion=torch.nn.CrossEntropyLoss,
+    ...                           max_epochs=20, lr=0.1, train_split=None, verbose=0)
+    >>> learner = ActiveLearner(net, query_strategy="margin", random_state=0)
+    >>> learner = learner.fit(X[::10], y[::10])
+    >>> idx = learner.query(X, n=5)
+    >>> learner = learner.teach(X[idx], y[idx])
+    >>> learner.X_labeled_.shape
+    (20, 4)
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "query_strategy": [StrOptions(set(STRATEGY_ALIASES)), HasMethods(["query"]), callable],
+        "classes": ["array-like", None],
+        "warm_start": ["boolean"],
+        "pool_batch_size": [Interval(Integral, 1, None, closed="left")],
+        "initial_size": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(Real, 0, 1, closed="neither"),
+            None,
+        ],
+        "query_size": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(Real, 0, 1, closed="neither"),
+        ],
+        "n_rounds": [Interval(Integral, 0, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        query_strategy="entropy",
+        *,
+        classes=None,
+        warm_start=False,
+        pool_batch_size=1024,
+        initial_size=None,
+        query_size=10,
+        n_rounds=10,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.query_strategy = query_strategy
+        self.classes = classes
+        self.warm_start = warm_start
+        self.pool_batch_size = pool_batch_size
+        self.initial_size = initial_size
+        self.query_size = query_size
+        self.n_rounds = n_rounds
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ tags
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        task = _task_of(self.estimator)
+        if task == "classifier":
+            tags.estimator_type = "classifier"
+            tags.classifier_tags = ClassifierTags(multi_class=True, multi_label=False)
+        elif task == "regressor":
+            tags.estimator_type = "regressor"
+            tags.regressor_tags = RegressorTags()
+            tags.target_tags.multi_output = True
+        tags.target_tags.required = True
+        tags.input_tags.sparse = False
+        if isinstance(self.estimator, Pipeline):
+            # What raw input is accepted (strings, NaN, categories) is the
+            # business of the Pipeline's preprocessing steps.
+            inner = get_tags(self.estimator).input_tags
+            tags.input_tags.allow_nan = inner.allow_nan
+            tags.input_tags.string = inner.string
+            tags.input_tags.categorical = inner.categorical
+        return tags
+
+    # ------------------------------------------------------------ properties
+
+    @property
+    def network_(self):
+        """The fitted skorch net (``estimator_`` or its last step)."""
+        check_is_fitted(self, "estimator_")
+        return _network_of(self.estimator_)
+
+    # ------------------------------------------------------------ validation
+
+    def _task(self):
+        task = _task_of(self.estimator)
+        if task is None:
+            raise TypeError(
+                "estimator must be a skorch NeuralNetClassifier or NeuralNetRegressor, "
+                f"or a Pipeline ending in one; got {type(_network_of(self.estimator)).__name__}."
+            )
+        net = _network_of(self.estimator)
+        if type(net).__name__ == "NeuralNetBinaryClassifier":
+            raise TypeError(
+                "NeuralNetBinaryClassifier is not supported: use NeuralNetClassifier "
+                "with one output per class (2 for a binary problem)."
+            )
+        return task
+
+    def _validate_X(self, X, *, reset, copy=False, name="X"):
+        """Validate rows at the learner's boundary.
+
+        A plain net gets a finite float32 ndarray. A Pipeline gets ``X`` as
+        given (its steps validate it); only the number of features and the
+        feature names are checked here, and the network input is checked after
+        preprocessing by :meth:`_network_input`. ``copy=True`` (for rows that
+        join the labelled set) guarantees the learner owns its data.
+        """
+        if sp.issparse(X):
+            raise TypeError(
+                f"Sparse data was passed for {name}, but ActiveLearner needs dense "
+                "data: convert it with .toarray()."
+            )
+        if isinstance(self.estimator, Pipeline):
+            X = validate_data(self, X, reset=reset, skip_check_array=True)
+            if not hasattr(X, "shape"):
+                X = np.asarray(X)
+            if X.ndim != 2:
+                raise ValueError(
+                    f"Expected 2D array for {name}, got {X.ndim}D array instead: reshape "
+                    "your data with array.reshape(-1, 1) for a single feature or "
+                    "array.reshape(1, -1) for a single sample."
+                )
+            if _num_samples(X) == 0:
+                raise ValueError(f"{name} is empty: found 0 samples, a minimum of 1 is required.")
+            return X.copy() if copy else X
+        return validate_data(self, X, reset=reset, dtype=np.float32, copy=copy)
+
+    def _validate_y(self, y, n_samples):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        if self._task() == "classifier":
+            y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
+            y = column_or_1d(y, warn=True)
+            check_classification_targets(y)
+        else:
+            y = check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
+            if y.ndim == 2 and y.shape[1] == 0:
+                raise ValueError("y has 0 targets.")
+        if _num_samples(y) != n_samples:
+            raise ValueError(
+                f"X and y have inconsistent numbers of samples: {n_samples} rows in X "
+                f"but {_num_samples(y)} labels in y."
+            )
+        return y
+
+    def _validate_labels(self, y, *, fit):
+        """Check class labels against ``classes_`` (or set it in fit)."""
+        if self._task() != "classifier":
+            return
+        if fit:
+            if self.classes is not None:
+                classes = np.unique(np.asarray(self.classes))
+                if classes.ndim != 1 or classes.shape[0] < 2:
+                    raise ValueError(
+                        f"classes must list at least 2 distinct labels, got {self.classes!r}."
+                    )
+            else:
+                classes = np.unique(y)
+                if classes.shape[0] < 2:
+                    raise ValueError(
+                        f"{type(self).__name__} needs at least 2 classes in y, got 1 class "
+                        f"({classes.tolist()[0]!r}). If more classes will arrive through teach, "
+                        "declare them all with classes=[...]."
+                    )
+        else:
+            classes = self.classes_
+        unknown = np.unique(y[~np.isin(y, classes)])
+        if unknown.shape[0]:
+            hint = (
+                "declare every class with classes=[...] when constructing the learner"
+                if self.classes is None
+                else "they are not among the declared classes"
+            )
+            raise ValueError(
+                f"y contains labels {unknown.tolist()} that are not among the learner's "
+                f"classes {classes.tolist()}: {hint}."
+            )
+        return classes
+
+    def _network_input(self, X, *, fit_steps=False, y=None, estimator=None):
+        """Rows as the network sees them: preprocessed, dense, finite float32.
+
+        ``X`` must already have passed :meth:`_validate_X`.
+        """
+        estimator = self.estimator_ if estimator is None else estimator
+        if isinstance(estimator, Pipeline):
+            steps = estimator[:-1]
+            X = steps.fit_transform(X, y) if fit_steps else steps.transform(X)
+            if sp.issparse(X):
+                X = X.toarray()
+            X = check_array(X, dtype=np.float32, input_name="X after the Pipeline's preprocessing")
+        return X
+
+    def network_input(self, X):
+        """Validate ``X`` and return it as the network sees it.
+
+        For a plain net, the validated ``float32`` array; for a Pipeline
+        estimator, the output of its preprocessing steps as ``float32``.
+        Strategies use it to bring the labelled rows into network space.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_net : ndarray of shape (n_samples, n_features_net), dtype float32
+        """
+        check_is_fitted(self, "estimator_")
+        return self._network_input(self._validate_X(X, reset=False))
+
+    # -------------------------------------------------------------- training
+
+    def _seed(self, purpose, round_=None):
+        round_ = self.n_rounds_ if round_ is None else round_
+        sequence = np.random.SeedSequence([self._base_seed, round_, purpose])
+        return int(sequence.generate_state(1)[0] & 0x7FFFFFFF)
+
+    def _encode(self, y):
+        if self._task() == "classifier":
+            return np.searchsorted(self.classes_, y).astype(np.int64)
+        y = np.asarray(y, dtype=np.float32)
+        return y[:, None] if y.ndim == 1 else y
+
+    def _n_outputs(self, y):
+        if self._task() == "classifier":
+            return self.classes_.shape[0]
+        return 1 if y.ndim == 1 else y.shape[1]
+
+    def _size_network(self, net, n_features, n_outputs):
+        """Set module__n_features_in / module__n_outputs from the data."""
+        module = net.module
+        if not inspect.isclass(module):
+            return
+        if issubclass(module, MLP) and is_classifier(net):
+            import torch
+
+            criterion = net.criterion
+            criterion_class = criterion if inspect.isclass(criterion) else type(criterion)
+            if issubclass(criterion_class, torch.nn.NLLLoss):
+                raise ValueError(
+                    "skactive.nets.MLP returns logits, but the classifier's criterion is "
+                    "NLLLoss (skorch's default), which expects probabilities: use "
+                    "NeuralNetClassifier(MLP, criterion=torch.nn.CrossEntropyLoss, ...)."
+                )
+        try:
+            parameters = inspect.signature(module).parameters
+        except (TypeError, ValueError):
+            return
+        accepts_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+        given = net.get_params(deep=False)
+        sizes = {}
+        for name, value in (("n_features_in", n_features), ("n_outputs", n_outputs)):
+            if name not in parameters and not accepts_any:
+                continue
+            key = f"module__{name}"
+            if key in given and given[key] is not None and given[key] != value:
+                raise ValueError(
+                    f"The network was given {key}={given[key]!r}, but the data need "
+                    f"{value}: leave {key} unset and ActiveLearner sizes the module."
+                )
+            sizes[key] = value
+        if sizes:
+            net.set_params(**sizes)
+
+    def _train(self, X, y, seed):
+        """Train on (X, y) and return the fitted estimator; self is not touched.
+
+        From scratch (a fresh clone of ``estimator``) unless ``warm_start`` and
+        a fitted estimator exist, in which case a copy of the current one is
+        trained further. Working on a copy keeps the learner unchanged if
+        training fails.
+        """
+        warm = self.warm_start and hasattr(self, "estimator_")
+        estimator = copy.deepcopy(self.estimator_) if warm else clone(self.estimator)
+        net = _network_of(estimator)
+        y_net = self._encode(y)
+        with _probe.seeded_torch(seed):
+            X_net = self._network_input(X, fit_steps=not warm, y=y, estimator=estimator)
+            if warm:
+                net.partial_fit(X_net, y_net)
+            else:
+                self._size_network(net, X_net.shape[1], self._n_outputs(y))
+                if self._task() == "classifier":
+                    net.set_params(classes=list(range(self.classes_.shape[0])))
+                net.fit(X_net, y_net)
+        self._check_training(net)
+        return estimator
+
+    @staticmethod
+    def _check_training(net):
+        history = getattr(net, "history_", None) or getattr(net, "history", None)
+        try:
+            loss = history[-1, "train_loss"]
+        except (KeyError, IndexError, TypeError):
+            return
+        if not np.isfinite(loss):
+            raise ValueError(
+                f"Training the network produced a non-finite loss ({loss}). Lower the "
+                "learning rate or scale the inputs; if the module returns logits, use "
+                "criterion=torch.nn.CrossEntropyLoss."
+            )
+
+    def _resolve_strategy(self):
+        strategy = self.query_strategy
+        if isinstance(strategy, str):
+            return STRATEGY_ALIASES[strategy]()
+        if hasattr(strategy, "query"):
+            return clone(strategy)
+        return CallableStrategy(strategy)
+
+    # ------------------------------------------------------------ public API
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, *, X_val=None, y_val=None):
+        """Train the network on a labelled set, or simulate active learning.
+
+        Without ``initial_size``, every row of ``X`` is a labelled row and
+        the network is trained on all of them. With ``initial_size`` set,
+        ``y`` is the oracle of a simulated active-learning run (see the class
+        docstring) and only the seed set and the queried rows are labelled.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows (a DataFrame is accepted; a Pipeline estimator
+            receives it as given).
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Their labels. Every value is a real label: there is no marker for
+            "unlabelled"; the pool is what :meth:`query` is given.
+        X_val, y_val : array-like, default=None
+            Simulation only: a validation set scored after every round,
+            recorded in ``validation_scores_``.
+
+        Returns
+        -------
+        self : ActiveLearner
+            The fitted learner.
+        """
+        self._task()
+        X = self._validate_X(X, reset=True, copy=True)
+        y = self._validate_y(y, _num_samples(X))
+        classes = self._validate_labels(y, fit=True)
+        if (X_val is None) != (y_val is None):
+            raise ValueError("X_val and y_val must be given together.")
+
+        # Start from a clean fitted state (a refit forgets the previous run).
+        for attr in ("estimator_", "initial_indices_", "queried_indices_", "validation_scores_"):
+            self.__dict__.pop(attr, None)
+        if classes is not None:
+            self.classes_ = classes
+        self._base_seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        self.n_rounds_ = 0
+        self.query_strategy_ = self._resolve_strategy()
+
+        if self.initial_size is None:
+            self.estimator_ = self._train(X, y, self._seed(_TRAIN))
+            self.X_labeled_, self.y_labeled_ = X, y
+            self.labeled_rounds_ = np.zeros(_num_samples(X), dtype=np.int64)
+            return self
+        return self._simulate(X, y, X_val, y_val)
+
+    @staticmethod
+    def _resolve_size(size, n_samples):
+        if isinstance(size, numbers.Real) and not isinstance(size, numbers.Integral):
+            return max(1, int(np.floor(size * n_samples)))
+        return int(size)
+
+    def _simulate(self, X, y, X_val, y_val):
+        n_samples = _num_samples(X)
+        n_initial = self._resolve_size(self.initial_size, n_samples)
+        if n_initial >= n_samples:
+            raise ValueError(
+                f"initial_size={self.initial_size!r} leaves no pool to query: the seed set "
+                f"would hold {n_initial} of the {n_samples} rows."
+            )
+        query_size = self._resolve_size(self.query_size, n_samples)
+        rng = np.random.RandomState(self._seed(_SIMULATION))
+        initial = rng.choice(n_samples, size=n_initial, replace=False)
+        X_seed, y_seed = _safe_indexing(X, initial), _safe_indexing(y, initial)
+        self.estimator_ = self._train(X_seed, y_seed, self._seed(_TRAIN))
+        self.X_labeled_, self.y_labeled_ = X_seed, y_seed
+        self.labeled_rounds_ = np.zeros(n_initial, dtype=np.int64)
+        self.initial_indices_ = initial
+        self.queried_indices_ = []
+        scores = []
+        if X_val is not None:
+            scores.append(self.score(X_val, y_val))
+
+        pool = np.setdiff1d(np.arange(n_samples), initial)
+        for _ in range(self.n_rounds):
+            if pool.shape[0] == 0:
+                break
+            picked = self.query(_safe_indexing(X, pool), n=min(query_size, pool.shape[0]))
+            rows = pool[picked]
+            self.teach(_safe_indexing(X, rows), _safe_indexing(y, rows))
+            self.queried_indices_.append(rows)
+            pool = np.setdiff1d(pool, rows)
+            if X_val is not None:
+                scores.append(self.score(X_val, y_val))
+        if X_val is not None:
+            self.validation_scores_ = np.asarray(scores)
+        return self
+
+    def query(self, X_pool, n=1):
+        """Choose the ``n`` pool rows the query strategy most wants labelled.
+
+        Never retrains and never changes the fitted network (parameters,
+        BatchNorm buffers, train/eval mode). Calling it twice on the same
+        pool returns the same indices.
+
+        Parameters
+        ----------
+        X_pool : array-like of shape (n_pool, n_features)
+            Unlabelled candidate rows, raw (a Pipeline estimator's
+            preprocessing is applied before the strategy sees them).
+        n : int, default=1
+            Number of rows to choose, ``1 <= n <= n_pool``.
+
+        Returns
+        -------
+        indices : ndarray of shape (n,), dtype int64
+            Distinct indices into ``X_pool``, in selection order.
+        """
+        check_is_fitted(self, "estimator_")
+        if not isinstance(n, numbers.Integral) or isinstance(n, bool):
+            raise TypeError(f"n must be an integer, got {n!r}.")
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}.")
+        if hasattr(X_pool, "shape") and len(X_pool.shape) >= 1 and X_pool.shape[0] == 0:
+            raise ValueError("X_pool is empty: there is nothing to query.")
+        X_net = self.network_input(X_pool)
+        n_pool = X_net.shape[0]
+        if n > n_pool:
+            raise ValueError(f"n={n} is larger than the pool, which has {n_pool} rows.")
+        indices = self.query_strategy_.query(self, X_net, n, random_state=self._seed(_QUERY))
+        return self._check_indices(indices, n, n_pool)
+
+    def _check_indices(self, indices, n, n_pool):
+        name = type(self.query_strategy_).__name__
+        if isinstance(self.query_strategy_, CallableStrategy):
+            name = getattr(self.query_strategy_.func, "__name__", repr(self.query_strategy_.func))
+        indices = np.asarray(indices)
+        problem = None
+        if indices.ndim != 1 or indices.shape[0] != n:
+            problem = f"returned an array of shape {indices.shape} instead of ({n},)"
+        elif indices.dtype.kind not in "iu":
+            problem = f"returned indices of dtype {indices.dtype} instead of integers"
+        elif indices.min() < 0 or indices.max() >= n_pool:
+            problem = f"returned indices outside [0, {n_pool})"
+        elif np.unique(indices).shape[0] != n:
+            problem = "returned repeated indices"
+        if problem:
+            raise ValueError(f"The query strategy {name} {problem}.")
+        return indices.astype(np.int64, copy=False)
+
+    def teach(self, X, y):
+        """Add labelled rows and retrain.
+
+        The rows are appended to ``X_labeled_`` / ``y_labeled_`` and the
+        network is retrained on the whole labelled set: from scratch, or
+        continued if ``warm_start=True``. If anything fails (bad input, a
+        label outside ``classes_``, training), the learner is left exactly as
+        it was.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_new, n_features)
+            The newly labelled rows.
+        y : array-like of shape (n_new,) or (n_new, n_targets)
+            Their labels.
+
+        Returns
+        -------
+        self : ActiveLearner
+        """
+        check_is_fitted(self, "estimator_")
+        X = self._validate_X(X, reset=False, copy=True)
+        y = self._validate_y(y, _num_samples(X))
+        self._validate_labels(y, fit=False)
+        if self._task() == "regressor":
+            y = self._match_targets(y)
+        X_all = _concat_rows(self.X_labeled_, X)
+        y_all = np.concatenate([self.y_labeled_, y], axis=0)
+        estimator = self._train(X_all, y_all, self._seed(_TRAIN, self.n_rounds_ + 1))
+        # Commit only once training succeeded.
+        self.estimator_ = estimator
+        self.X_labeled_, self.y_labeled_ = X_all, y_all
+        self.n_rounds_ += 1
+        self.labeled_rounds_ = np.concatenate(
+            [self.labeled_rounds_, np.full(_num_samples(X), self.n_rounds_, dtype=np.int64)]
+        )
+        return self
+
+    def _match_targets(self, y):
+        """Shape regression targets like those given to fit."""
+        n_targets = 1 if self.y_labeled_.ndim == 1 else self.y_labeled_.shape[1]
+        if (1 if y.ndim == 1 else y.shape[1]) != n_targets:
+            raise ValueError(
+                f"y has {1 if y.ndim == 1 else y.shape[1]} targets, but the learner was "
+                f"fitted with {n_targets}."
+            )
+        return y.reshape((-1,) + self.y_labeled_.shape[1:])
+
+    # ---------------------------------------------------------- prediction
+
+    def _output(self, X):
+        check_is_fitted(self, "estimator_")
+        X_net = self.network_input(X)
+        output = _probe.network_output(self.network_, X_net, batch_size=self.pool_batch_size)
+        # scikit-learn's convention: float64 predictions and probabilities.
+        return output.astype(np.float64)
+
+    @available_if(_estimator_has("predict"))
+    def predict(self, X):
+        """Predict class labels (classifier) or targets (regressor) for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        """
+        output = self._output(X)
+        if self._task() == "classifier":
+            return self.classes_[output.argmax(axis=1)]
+        if self.y_labeled_.ndim == 1:
+            return output[:, 0]
+        return output
+
+    @available_if(_is_classifier_learner)
+    def predict_proba(self, X):
+        """Class probabilities for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        return self._output(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """The wrapped network's decision function on ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray
+        """
+        check_is_fitted(self, "estimator_")
+        return self.network_.decision_function(self.network_input(X))
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy for a classifier, R² for a regressor.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        y_pred = self.predict(X)
+        if self._task() == "classifier":
+            return float(accuracy_score(y, y_pred, sample_weight=sample_weight))
+        return float(r2_score(y, y_pred, sample_weight=sample_weight))

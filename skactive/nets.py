@@ -1,0 +1,107 @@
+"""Default torch modules that size themselves from the data.
+
+The module-constructor convention
+---------------------------------
+:class:`~skactive.ActiveLearner` sizes the network from the data it is given.
+When the module handed to skorch is a class (not an instance) whose
+constructor accepts the keyword arguments
+
+``n_features_in``
+    the width of the network's input: the number of columns of ``X``, or of
+    the output of the Pipeline's preprocessing steps;
+``n_outputs``
+    the number of classes for a classifier, the number of targets for a
+    regressor,
+
+the learner sets them (as ``module__n_features_in`` and
+``module__n_outputs``) before each training. A value set by hand that
+disagrees with the data is an error. Modules that do not accept these
+arguments are left alone and must be sized by the user.
+
+Classifier modules return one score per class. :class:`MLP` returns
+**logits**, so a classifier net should use
+``criterion=torch.nn.CrossEntropyLoss``; skorch then applies the softmax in
+``predict_proba``. (skorch's default ``NLLLoss`` expects probabilities.)
+"""
+
+from numbers import Integral
+
+from torch import nn
+
+__all__ = ["MLP"]
+
+_ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "logistic": nn.Sigmoid, "gelu": nn.GELU}
+
+
+class MLP(nn.Module):
+    """Multi-layer perceptron with dropout, ending in a plain ``nn.Linear``.
+
+    Each hidden layer is ``Linear -> [BatchNorm1d] -> activation -> Dropout``.
+    The final layer is an ``nn.Linear`` whose input is the penultimate
+    embedding used by embedding-based strategies, and its output is returned
+    as is (logits for classification, predictions for regression).
+
+    Parameters
+    ----------
+    n_features_in : int
+        Input width. Set by :class:`~skactive.ActiveLearner` from the data.
+    n_outputs : int
+        Output width: number of classes or of regression targets. Set by
+        :class:`~skactive.ActiveLearner` from the data.
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Width of each hidden layer, as in scikit-learn's ``MLPClassifier``.
+    activation : {"relu", "tanh", "logistic", "gelu"}, default="relu"
+        Hidden-layer nonlinearity.
+    dropout : float, default=0.2
+        Dropout probability after each hidden layer, in ``[0, 1)``. Set to 0
+        to build no dropout layer at all (MC-dropout strategies then refuse
+        the network).
+    batch_norm : bool, default=False
+        Whether to put a ``BatchNorm1d`` after each hidden ``Linear``.
+    """
+
+    def __init__(
+        self,
+        n_features_in=None,
+        n_outputs=None,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        dropout=0.2,
+        batch_norm=False,
+    ):
+        super().__init__()
+        for name, value in (("n_features_in", n_features_in), ("n_outputs", n_outputs)):
+            if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+                raise ValueError(
+                    f"MLP needs a positive integer {name}, got {value!r}; "
+                    "ActiveLearner sets it from the data, or pass "
+                    f"module__{name}=... to the skorch net."
+                )
+        sizes = tuple(hidden_layer_sizes)
+        if any(not isinstance(s, Integral) or isinstance(s, bool) or s < 1 for s in sizes):
+            raise ValueError(
+                f"hidden_layer_sizes must be positive integers, got {hidden_layer_sizes!r}."
+            )
+        if activation not in _ACTIVATIONS:
+            raise ValueError(
+                f"activation must be one of {sorted(_ACTIVATIONS)}, got {activation!r}."
+            )
+        if not 0 <= dropout < 1:
+            raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
+
+        layers = []
+        width = int(n_features_in)
+        for size in sizes:
+            layers.append(nn.Linear(width, size))
+            if batch_norm:
+                layers.append(nn.BatchNorm1d(size))
+            layers.append(_ACTIVATIONS[activation]())
+            if dropout > 0:
+                layers.append(nn.Dropout(dropout))
+            width = size
+        self.hidden = nn.Sequential(*layers)
+        self.output = nn.Linear(width, int(n_outputs))
+
+    def forward(self, X):
+        """Map ``X`` of shape (n_samples, n_features_in) to (n_samples, n_outputs)."""
+        return self.output(self.hidden(X))

@@ -1,0 +1,40 @@
+"""Query strategies.
+
+A query strategy decides which pool rows to label next. Each is a small
+scikit-learn-style object (``__init__`` only stores hyper-parameters) with
+
+``query(learner, X_pool, n, random_state) -> indices``
+    ``n`` distinct indices into ``X_pool``, in selection order;
+
+and ranking strategies (:class:`UtilityStrategy`) also have
+
+``utility(learner, X_pool) -> ndarray of shape (n_samples,)``
+    one utility per pool row, larger meaning more useful to label.
+
+:class:`~skactive.ActiveLearner` also accepts a plain function
+``f(learner, X_pool, n)`` or one of the string aliases in
+:data:`STRATEGY_ALIASES`.
+"""
+
+from ._base import CallableStrategy, QueryStrategy, UtilityStrategy
+from ._random import Random
+from ._uncertainty import Entropy, LeastConfidence, Margin
+
+#: String aliases accepted as ``ActiveLearner(query_strategy=...)``.
+STRATEGY_ALIASES = {
+    "random": Random,
+    "least_confidence": LeastConfidence,
+    "margin": Margin,
+    "entropy": Entropy,
+}
+
+__all__ = [
+    "STRATEGY_ALIASES",
+    "CallableStrategy",
+    "Entropy",
+    "LeastConfidence",
+    "Margin",
+    "QueryStrategy",
+    "Random",
+    "UtilityStrategy",
+]

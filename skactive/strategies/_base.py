@@ -1,0 +1,110 @@
+"""The query-strategy protocol shared by every strategy."""
+
+import inspect
+
+from sklearn.base import BaseEstimator, is_classifier
+from sklearn.utils import check_random_state
+
+from .._selection import top_k
+
+__all__ = ["QueryStrategy", "UtilityStrategy", "CallableStrategy"]
+
+
+class QueryStrategy(BaseEstimator):
+    """Base class of query strategies.
+
+    A strategy is a scikit-learn estimator-like object: ``__init__`` only
+    stores its hyper-parameters (so ``get_params``, ``set_params``, ``clone``
+    and ``GridSearchCV`` work on it) and all work happens in :meth:`query`.
+
+    Subclasses implement :meth:`query`. They receive the pool as the network
+    sees it: validated, passed through any preprocessing steps of a Pipeline
+    estimator, ``float32``. Anything torch-related is obtained through the
+    probe layer (``skactive._probe``) from ``learner.network_``.
+    """
+
+    def query(self, learner, X_pool, n, random_state=None):
+        """Choose ``n`` rows of ``X_pool`` to label next.
+
+        Parameters
+        ----------
+        learner : ActiveLearner
+            A fitted learner. Strategies read it and never modify it.
+        X_pool : ndarray of shape (n_samples, n_features_net)
+            The candidate rows, as the network sees them.
+        n : int
+            Number of rows to choose, ``1 <= n <= n_samples``.
+        random_state : int, RandomState instance or None, default=None
+            Seed of any randomness in the strategy.
+
+        Returns
+        -------
+        indices : ndarray of shape (n,), dtype int64
+            Distinct indices into ``X_pool`` in selection order.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not implement query.")
+
+    def _require_classifier(self, learner):
+        if not is_classifier(learner):
+            raise ValueError(
+                f"{type(self).__name__} needs class probabilities: use it with a "
+                "classifier (a skorch NeuralNetClassifier); for a regressor choose "
+                "e.g. 'random'."
+            )
+
+
+class UtilityStrategy(QueryStrategy):
+    """Base class of ranking strategies: one utility per pool row, top ``n``.
+
+    Subclasses implement :meth:`utility`; :meth:`query` returns the ``n``
+    rows of highest utility, largest first, ties broken at random through
+    ``random_state`` (see :func:`skactive._selection.top_k`).
+    """
+
+    def utility(self, learner, X_pool):
+        """Utility of labelling each pool row; larger is more useful.
+
+        Parameters
+        ----------
+        learner : ActiveLearner
+            A fitted learner.
+        X_pool : ndarray of shape (n_samples, n_features_net)
+            The candidate rows, as the network sees them.
+
+        Returns
+        -------
+        utility : ndarray of shape (n_samples,)
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not implement utility.")
+
+    def query(self, learner, X_pool, n, random_state=None):
+        utility = self.utility(learner, X_pool)
+        return top_k(utility, n, check_random_state(random_state))
+
+    query.__doc__ = QueryStrategy.query.__doc__
+
+
+class CallableStrategy(QueryStrategy):
+    """Adapter that lets a plain function act as a query strategy.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(learner, X_pool, n)`` returning ``n`` indices into ``X_pool``.
+        If it also accepts a ``random_state`` keyword it receives the seed
+        the learner derived for this query.
+    """
+
+    def __init__(self, func):
+        self.func = func
+
+    def query(self, learner, X_pool, n, random_state=None):
+        try:
+            accepts_seed = "random_state" in inspect.signature(self.func).parameters
+        except (TypeError, ValueError):  # builtins without a signature
+            accepts_seed = False
+        if accepts_seed:
+            return self.func(learner, X_pool, n, random_state=random_state)
+        return self.func(learner, X_pool, n)
+
+    query.__doc__ = QueryStrategy.query.__doc__

@@ -1,0 +1,69 @@
+"""Shared fixtures: small, fast, deterministic networks."""
+
+import os
+
+# scikit-learn's array-API estimator check runs only when SciPy was imported
+# with this set; without it the check is skipped. Set it before SciPy loads.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+import numpy as np
+import pytest
+import torch
+from skorch import NeuralNetClassifier, NeuralNetRegressor
+
+from skactive.nets import MLP
+
+
+def make_classifier_net(**kwargs):
+    """A small classifier net that trains in well under a second."""
+    params = dict(
+        module=MLP,
+        module__hidden_layer_sizes=(32,),
+        criterion=torch.nn.CrossEntropyLoss,
+        optimizer=torch.optim.Adam,
+        lr=0.02,
+        max_epochs=40,
+        batch_size=64,
+        train_split=None,
+        iterator_train__shuffle=True,
+        verbose=0,
+    )
+    params.update(kwargs)
+    return NeuralNetClassifier(**params)
+
+
+def make_regressor_net(**kwargs):
+    """A small regressor net that trains in well under a second."""
+    params = dict(
+        module=MLP,
+        module__hidden_layer_sizes=(32,),
+        optimizer=torch.optim.Adam,
+        lr=0.02,
+        max_epochs=60,
+        batch_size=64,
+        train_split=None,
+        iterator_train__shuffle=True,
+        verbose=0,
+    )
+    params.update(kwargs)
+    return NeuralNetRegressor(**params)
+
+
+@pytest.fixture
+def classifier_net():
+    return make_classifier_net()
+
+
+@pytest.fixture
+def regressor_net():
+    return make_regressor_net()
+
+
+@pytest.fixture
+def blobs():
+    """Three well-separated 2-D classes, 150 rows."""
+    rng = np.random.RandomState(0)
+    centres = np.array([[0.0, 0.0], [4.0, 4.0], [0.0, 4.0]])
+    y = np.repeat(np.arange(3), 50)
+    X = centres[y] + rng.normal(scale=0.6, size=(150, 2))
+    return X.astype(np.float32), y
