@@ -47,7 +47,7 @@ def _demo_learner(strategy, args, random_state):
     )
 
 
-def run_demo(args, out=sys.stdout):
+def run_demo(args, out=None):
     """Run the digits comparison and print a table; return the mean curves.
 
     Returns
@@ -59,6 +59,7 @@ def run_demo(args, out=sys.stdout):
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
+    out = sys.stdout if out is None else out
     torch.set_num_threads(max(1, args.threads))
     X, y = load_digits(return_X_y=True)
     strategies = args.strategies.split(",")

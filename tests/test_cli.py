@@ -1,0 +1,56 @@
+"""The ``skactive`` command."""
+
+import subprocess
+import sys
+
+import pytest
+
+from skactive._cli import main
+
+
+def test_demo_prints_a_table(capsys):
+    args = [
+        "demo",
+        "--strategies",
+        "random,margin",
+        "--repeats",
+        "1",
+        "--initial-size",
+        "20",
+        "--query-size",
+        "20",
+        "--rounds",
+        "2",
+        "--max-epochs",
+        "3",
+    ]
+    assert main(args) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Test accuracy on digits")
+    assert out[1].split() == ["strategy", "20", "40", "60", "mean"]
+    rows = {line.split()[0]: [float(v) for v in line.split()[1:]] for line in out[2:]}
+    assert set(rows) == {"random", "margin"}
+    assert all(0.0 <= v <= 1.0 for values in rows.values() for v in values)
+    assert rows["random"][0] == rows["margin"][0]  # the same seed set for both
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["demo", "--strategies", "random,oracle"], "unknown strategies ['oracle']"),
+        (["demo", "--repeats", "0"], "--repeats must be at least 1"),
+        (["demo", "--rounds", "-1"], "--rounds must be at least 0"),
+    ],
+)
+def test_demo_refuses_bad_arguments(args, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_python_dash_m_entry_point():
+    result = subprocess.run(
+        [sys.executable, "-m", "skactive", "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and "demo" in result.stdout
