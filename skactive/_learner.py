@@ -559,6 +559,18 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         self : ActiveLearner
             The fitted learner.
         """
+        # A fit that fails (bad input, diverging training) leaves the learner
+        # as it was, fitted or not. An interrupted simulation (KeyboardInterrupt)
+        # keeps the rounds it completed.
+        previous = dict(self.__dict__)
+        try:
+            return self._fit(X, y, X_val, y_val)
+        except Exception:
+            self.__dict__.clear()
+            self.__dict__.update(previous)
+            raise
+
+    def _fit(self, X, y, X_val, y_val):
         self._task()
         X = self._validate_X(X, reset=True, copy=True)
         y = self._validate_y(y, _num_samples(X))

@@ -407,6 +407,17 @@ def test_diverging_training_is_reported():
         ActiveLearner(net, query_strategy="random").fit(X, y)
 
 
+def test_failed_refit_keeps_the_previous_model(blobs):
+    X, y = blobs
+    learner = ActiveLearner(make_classifier_net(), random_state=0).fit(X, y)
+    before = learner.predict_proba(X)
+    learner.set_params(estimator__optimizer=torch.optim.SGD, estimator__lr=1e12)
+    with pytest.raises(ValueError, match="non-finite loss"):
+        learner.fit(X * 1e6, y)
+    np.testing.assert_array_equal(learner.predict_proba(X), before)
+    assert learner.X_labeled_.shape == (150, 2)
+
+
 def test_module_size_set_by_hand_must_match_the_data(blobs):
     X, y = blobs
     net = make_classifier_net(module__n_features_in=5)
