@@ -13,40 +13,30 @@ from skorch import NeuralNetClassifier, NeuralNetRegressor
 
 from skactive.nets import MLP
 
+# Shared by both kinds of test net: small, quick to train, shuffled batches,
+# no validation split (every label trains), silent.
+_SMALL_NET = dict(
+    module=MLP,
+    module__hidden_layer_sizes=(32,),
+    optimizer=torch.optim.Adam,
+    lr=0.02,
+    batch_size=64,
+    train_split=None,
+    iterator_train__shuffle=True,
+    verbose=0,
+)
+
 
 def make_classifier_net(**kwargs):
     """A small classifier net that trains in well under a second."""
-    params = dict(
-        module=MLP,
-        module__hidden_layer_sizes=(32,),
-        criterion=torch.nn.CrossEntropyLoss,
-        optimizer=torch.optim.Adam,
-        lr=0.02,
-        max_epochs=40,
-        batch_size=64,
-        train_split=None,
-        iterator_train__shuffle=True,
-        verbose=0,
+    return NeuralNetClassifier(
+        **{**_SMALL_NET, "criterion": torch.nn.CrossEntropyLoss, "max_epochs": 40, **kwargs}
     )
-    params.update(kwargs)
-    return NeuralNetClassifier(**params)
 
 
 def make_regressor_net(**kwargs):
     """A small regressor net that trains in well under a second."""
-    params = dict(
-        module=MLP,
-        module__hidden_layer_sizes=(32,),
-        optimizer=torch.optim.Adam,
-        lr=0.02,
-        max_epochs=60,
-        batch_size=64,
-        train_split=None,
-        iterator_train__shuffle=True,
-        verbose=0,
-    )
-    params.update(kwargs)
-    return NeuralNetRegressor(**params)
+    return NeuralNetRegressor(**{**_SMALL_NET, "max_epochs": 60, **kwargs})
 
 
 @pytest.fixture
