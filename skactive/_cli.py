@@ -62,6 +62,12 @@ def run_demo(args, out=None):
     out = sys.stdout if out is None else out
     torch.set_num_threads(max(1, args.threads))
     X, y = load_digits(return_X_y=True)
+    n_train = len(X) - int(np.ceil(0.3 * len(X)))
+    if args.initial_size >= n_train:
+        raise ValueError(
+            f"--initial-size {args.initial_size} leaves no pool: the training split has "
+            f"{n_train} rows."
+        )
     strategies = args.strategies.split(",")
     curves = {s: [] for s in strategies}
     start = time.perf_counter()
@@ -79,7 +85,9 @@ def run_demo(args, out=None):
             file=sys.stderr,
         )
 
-    labels = args.initial_size + args.query_size * np.arange(args.rounds + 1)
+    # Labelled rows after the seed set and after each round, as the learner
+    # recorded them (the last round is short when the pool runs out).
+    labels = np.bincount(learner.labeled_rounds_).cumsum()
     means = {s: np.mean(c, axis=0) for s, c in curves.items()}
     width = max(len(s) for s in strategies) + 2
     print(
@@ -126,5 +134,8 @@ def main(argv=None):
                 _parser().error(f"--{name.replace('_', '-')} must be at least 1")
         if args.rounds < 0:
             _parser().error("--rounds must be at least 0")
-        run_demo(args)
+        try:
+            run_demo(args)
+        except ValueError as error:
+            _parser().error(str(error))
     return 0

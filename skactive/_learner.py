@@ -17,6 +17,9 @@ budget.
 import copy
 import inspect
 import numbers
+import signal
+import threading
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -92,12 +95,45 @@ def _is_classifier_learner(self):
 
 
 def _concat_rows(a, b):
-    """Stack two row collections of the same kind (ndarray or DataFrame)."""
-    if hasattr(a, "iloc") and hasattr(b, "iloc"):
+    """Append rows ``b`` to the labelled rows ``a`` (ndarray or DataFrame)."""
+    if hasattr(a, "iloc"):
         import pandas as pd
 
+        if not hasattr(b, "iloc"):
+            # Positional, as scikit-learn reads an array given to an
+            # estimator fitted on a frame (it has warned already).
+            b = pd.DataFrame(np.asarray(b), columns=a.columns)
         return pd.concat([a, b], axis=0, ignore_index=True)
     return np.concatenate([np.asarray(a), np.asarray(b)], axis=0)
+
+
+@contextmanager
+def _noticing_interrupts():
+    """Record a Ctrl-C (SIGINT) even if the code inside swallows it.
+
+    Yields a function that tells whether SIGINT arrived in the block. The
+    signal still raises KeyboardInterrupt (or runs the previous handler) as
+    usual. Outside the main thread, where handlers cannot be set, it reports
+    nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    seen = []
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum, frame):
+        seen.append(signum)
+        if callable(previous):
+            previous(signum, frame)
+        else:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield lambda: bool(seen)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
@@ -331,15 +367,11 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
                 "data: convert it with .toarray()."
             )
         if isinstance(self.estimator, Pipeline):
+            # Raw rows may be 1-D (texts for a vectoriser) or mixed-type
+            # columns: what the steps accept is theirs to check.
             X = validate_data(self, X, reset=reset, skip_check_array=True)
             if not hasattr(X, "shape"):
                 X = np.asarray(X)
-            if X.ndim != 2:
-                raise ValueError(
-                    f"Expected 2D array for {name}, got {X.ndim}D array instead: reshape "
-                    "your data with array.reshape(-1, 1) for a single feature or "
-                    "array.reshape(1, -1) for a single sample."
-                )
             if _num_samples(X) == 0:
                 raise ValueError(f"{name} is empty: found 0 samples, a minimum of 1 is required.")
             return X.copy() if copy else X
@@ -388,14 +420,10 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
             classes = self.classes_
         unknown = np.unique(y[~np.isin(y, classes)])
         if unknown.shape[0]:
-            hint = (
-                "declare every class with classes=[...] when constructing the learner"
-                if self.classes is None
-                else "they are not among the declared classes"
-            )
             raise ValueError(
                 f"y contains labels {unknown.tolist()} that are not among the learner's "
-                f"classes {classes.tolist()}: {hint}."
+                f"classes {classes.tolist()}. For a class to arrive after the seed set, "
+                "declare every class with classes=[...] before fit."
             )
         return classes
 
@@ -497,7 +525,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         estimator = copy.deepcopy(self.estimator_) if warm else clone(self.estimator)
         net = _network_of(estimator)
         y_net = self._encode(y)
-        with _probe.seeded_torch(seed):
+        with _probe.seeded_torch(seed), _noticing_interrupts() as interrupted:
             X_net = self._network_input(X, fit_steps=not warm, y=y, estimator=estimator)
             if warm:
                 net.partial_fit(X_net, y_net)
@@ -506,6 +534,10 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
                 if self._task() == "classifier":
                     net.set_params(classes=list(range(self.classes_.shape[0])))
                 net.fit(X_net, y_net)
+        if interrupted():
+            # skorch ends training quietly on Ctrl-C; a cut-short network must
+            # not be committed as if it were trained.
+            raise KeyboardInterrupt("training was interrupted; the learner is unchanged")
         self._check_training(net)
         return estimator
 
@@ -559,15 +591,18 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         self : ActiveLearner
             The fitted learner.
         """
-        # A fit that fails (bad input, diverging training) leaves the learner
-        # as it was, fitted or not. An interrupted simulation (KeyboardInterrupt)
-        # keeps the rounds it completed.
+        # A fit that fails (bad input, diverging training, Ctrl-C) leaves the
+        # learner as it was, fitted or not; except that a simulation
+        # interrupted after its seed set was trained keeps the rounds it
+        # completed.
         previous = dict(self.__dict__)
         try:
             return self._fit(X, y, X_val, y_val)
-        except Exception:
-            self.__dict__.clear()
-            self.__dict__.update(previous)
+        except BaseException as error:
+            simulated = self.initial_size is not None and "estimator_" in self.__dict__
+            if not (isinstance(error, KeyboardInterrupt) and simulated):
+                self.__dict__.clear()
+                self.__dict__.update(previous)
             raise
 
     def _fit(self, X, y, X_val, y_val):
@@ -577,9 +612,20 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         classes = self._validate_labels(y, fit=True)
         if (X_val is None) != (y_val is None):
             raise ValueError("X_val and y_val must be given together.")
+        if X_val is not None and self.initial_size is None:
+            raise ValueError(
+                "X_val and y_val are scored after each simulated round; they need "
+                "initial_size to be set (without it fit trains on all of X, y)."
+            )
 
         # Start from a clean fitted state (a refit forgets the previous run).
-        for attr in ("estimator_", "initial_indices_", "queried_indices_", "validation_scores_"):
+        for attr in (
+            "estimator_",
+            "classes_",
+            "initial_indices_",
+            "queried_indices_",
+            "validation_scores_",
+        ):
             self.__dict__.pop(attr, None)
         if classes is not None:
             self.classes_ = classes
@@ -617,23 +663,23 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         self.labeled_rounds_ = np.zeros(n_initial, dtype=np.int64)
         self.initial_indices_ = initial
         self.queried_indices_ = []
-        scores = []
         if X_val is not None:
-            scores.append(self.score(X_val, y_val))
+            self.validation_scores_ = np.asarray([self.score(X_val, y_val)])
 
+        # X and y were validated by fit: the rounds skip the public methods'
+        # validation (which would also see an ndarray where fit saw a frame).
         pool = np.setdiff1d(np.arange(n_samples), initial)
         for _ in range(self.n_rounds):
             if pool.shape[0] == 0:
                 break
-            picked = self.query(_safe_indexing(X, pool), n=min(query_size, pool.shape[0]))
-            rows = pool[picked]
-            self.teach(_safe_indexing(X, rows), _safe_indexing(y, rows))
+            n = min(query_size, pool.shape[0])
+            rows = pool[self._query_validated(_safe_indexing(X, pool), n)]
+            self._teach_validated(_safe_indexing(X, rows), _safe_indexing(y, rows))
             self.queried_indices_.append(rows)
             pool = np.setdiff1d(pool, rows)
             if X_val is not None:
-                scores.append(self.score(X_val, y_val))
-        if X_val is not None:
-            self.validation_scores_ = np.asarray(scores)
+                score = self.score(X_val, y_val)
+                self.validation_scores_ = np.append(self.validation_scores_, score)
         return self
 
     def query(self, X_pool, n=1):
@@ -663,12 +709,16 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
             raise ValueError(f"n must be at least 1, got {n}.")
         if hasattr(X_pool, "shape") and len(X_pool.shape) >= 1 and X_pool.shape[0] == 0:
             raise ValueError("X_pool is empty: there is nothing to query.")
-        X_net = self.network_input(X_pool)
-        n_pool = X_net.shape[0]
+        X_pool = self._validate_X(X_pool, reset=False)
+        n_pool = _num_samples(X_pool)
         if n > n_pool:
             raise ValueError(f"n={n} is larger than the pool, which has {n_pool} rows.")
+        return self._query_validated(X_pool, n)
+
+    def _query_validated(self, X_pool, n):
+        X_net = self._network_input(X_pool)
         indices = self.query_strategy_.query(self, X_net, n, random_state=self._seed(_QUERY))
-        return self._check_indices(indices, n, n_pool)
+        return self._check_indices(indices, n, X_net.shape[0])
 
     def _check_indices(self, indices, n, n_pool):
         name = type(self.query_strategy_).__name__
@@ -709,11 +759,15 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         self : ActiveLearner
         """
         check_is_fitted(self, "estimator_")
+        self._validate_params()
         X = self._validate_X(X, reset=False, copy=True)
         y = self._validate_y(y, _num_samples(X))
         self._validate_labels(y, fit=False)
         if self._task() == "regressor":
             y = self._match_targets(y)
+        return self._teach_validated(X, y)
+
+    def _teach_validated(self, X, y):
         X_all = _concat_rows(self.X_labeled_, X)
         y_all = np.concatenate([self.y_labeled_, y], axis=0)
         estimator = self._train(X_all, y_all, self._seed(_TRAIN, self.n_rounds_ + 1))

@@ -24,15 +24,17 @@ __all__ = ["evaluating", "iter_network_output", "network_output", "seeded_torch"
 def seeded_torch(seed):
     """Run a block with torch's global generator seeded by ``seed``.
 
-    The CPU generator's previous state is restored on exit, so seeding a fit
-    or a query does not disturb the caller's own torch random stream.
+    The previous states of the CPU generator and, where CUDA is available,
+    of every CUDA device's generator are restored on exit, so seeding a fit
+    or a query does not disturb the caller's own torch random streams.
 
     Parameters
     ----------
     seed : int
-        Seed handed to :func:`torch.manual_seed`.
+        Seed handed to :func:`torch.manual_seed` (which seeds CUDA too).
     """
-    with torch.random.fork_rng(devices=[]):
+    devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
+    with torch.random.fork_rng(devices=devices):
         torch.manual_seed(int(seed))
         yield
 

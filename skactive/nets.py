@@ -24,7 +24,7 @@ Classifier modules return one score per class. :class:`MLP` returns
 ``predict_proba``. (skorch's default ``NLLLoss`` expects probabilities.)
 """
 
-from numbers import Integral
+from numbers import Integral, Real
 
 from torch import nn
 
@@ -48,8 +48,9 @@ class MLP(nn.Module):
     n_outputs : int
         Output width: number of classes or of regression targets. Set by
         :class:`~skactive.ActiveLearner` from the data.
-    hidden_layer_sizes : tuple of int, default=(100,)
-        Width of each hidden layer, as in scikit-learn's ``MLPClassifier``.
+    hidden_layer_sizes : int or tuple of int, default=(100,)
+        Width of each hidden layer, as in scikit-learn's ``MLPClassifier``
+        (an int means one hidden layer).
     activation : {"relu", "tanh", "logistic", "gelu"}, default="relu"
         Hidden-layer nonlinearity.
     dropout : float, default=0.2
@@ -77,7 +78,11 @@ class MLP(nn.Module):
                     "ActiveLearner sets it from the data, or pass "
                     f"module__{name}=... to the skorch net."
                 )
-        sizes = tuple(hidden_layer_sizes)
+        sizes = (
+            (hidden_layer_sizes,)
+            if isinstance(hidden_layer_sizes, Integral)
+            else tuple(hidden_layer_sizes)
+        )
         if any(not isinstance(s, Integral) or isinstance(s, bool) or s < 1 for s in sizes):
             raise ValueError(
                 f"hidden_layer_sizes must be positive integers, got {hidden_layer_sizes!r}."
@@ -86,7 +91,7 @@ class MLP(nn.Module):
             raise ValueError(
                 f"activation must be one of {sorted(_ACTIVATIONS)}, got {activation!r}."
             )
-        if not 0 <= dropout < 1:
+        if not isinstance(dropout, Real) or not 0 <= dropout < 1:
             raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
 
         layers = []

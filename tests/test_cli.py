@@ -40,6 +40,7 @@ def test_demo_prints_a_table(capsys):
         (["demo", "--strategies", "random,oracle"], "unknown strategies ['oracle']"),
         (["demo", "--repeats", "0"], "--repeats must be at least 1"),
         (["demo", "--rounds", "-1"], "--rounds must be at least 0"),
+        (["demo", "--initial-size", "1300"], "leaves no pool: the training split has 1257 rows"),
     ],
 )
 def test_demo_refuses_bad_arguments(args, message, capsys):
@@ -47,6 +48,28 @@ def test_demo_refuses_bad_arguments(args, message, capsys):
         main(args)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_demo_table_follows_the_rows_actually_labelled(capsys):
+    args = [
+        "demo",
+        "--strategies",
+        "random",
+        "--repeats",
+        "1",
+        "--initial-size",
+        "1200",
+        "--query-size",
+        "100",
+        "--rounds",
+        "3",
+        "--max-epochs",
+        "1",
+    ]
+    assert main(args) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].split() == ["strategy", "1200", "1257", "mean"]
+    assert len(out[2].split()) == 4
 
 
 def test_python_dash_m_entry_point():

@@ -1,6 +1,9 @@
 """ActiveLearner: fit / query / teach, labels, pipelines, persistence, search."""
 
+import os
 import pickle
+import signal
+import warnings
 
 import joblib
 import numpy as np
@@ -9,11 +12,14 @@ import pytest
 import torch
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
 from skorch import NeuralNetClassifier
+from skorch.callbacks import Callback
 
 from skactive import ActiveLearner
 from skactive.nets import MLP
@@ -445,3 +451,109 @@ def test_non_skorch_estimator_is_refused(blobs):
         TypeError, match="must be a skorch NeuralNetClassifier or NeuralNetRegressor"
     ):
         ActiveLearner(LogisticRegression()).fit(X, y)
+
+
+class CtrlCAtTraining(Callback):
+    """Send SIGINT to this process in the given training (counted from 1)."""
+
+    trainings = 0
+
+    def __init__(self, at):
+        self.at = at
+
+    def on_train_begin(self, net, **kwargs):
+        type(self).trainings += 1
+
+    def on_epoch_end(self, net, **kwargs):
+        if type(self).trainings == self.at and len(net.history) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_ctrl_c_during_teach_raises_and_commits_nothing(blobs):
+    X, y = blobs
+    CtrlCAtTraining.trainings = 0
+    net = make_classifier_net(max_epochs=5, callbacks=[CtrlCAtTraining(at=2)])
+    learner = ActiveLearner(net, random_state=0).fit(X[::3], y[::3])
+    before = learner.predict_proba(X)
+    with pytest.raises(KeyboardInterrupt):
+        learner.teach(X[1:10], y[1:10])  # skorch alone would swallow the Ctrl-C
+    assert learner.n_rounds_ == 0 and learner.X_labeled_.shape == (50, 2)
+    np.testing.assert_array_equal(learner.predict_proba(X), before)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_in_a_simulation_keeps_the_completed_rounds(blobs):
+    X, y = blobs
+    CtrlCAtTraining.trainings = 0
+    net = make_classifier_net(max_epochs=5, callbacks=[CtrlCAtTraining(at=3)])
+    learner = ActiveLearner(net, initial_size=10, query_size=10, n_rounds=5, random_state=0)
+    with pytest.raises(KeyboardInterrupt):
+        learner.fit(X, y, X_val=X, y_val=y)
+    # seed set, round 1 done; round 2's training was interrupted
+    assert learner.n_rounds_ == 1 and len(learner.queried_indices_) == 1
+    assert learner.X_labeled_.shape == (20, 2)
+    assert learner.validation_scores_.shape == (2,)
+
+
+def test_ctrl_c_in_a_plain_fit_leaves_the_previous_fit(blobs):
+    X, y = blobs
+    CtrlCAtTraining.trainings = 0
+    learner = ActiveLearner(make_classifier_net(max_epochs=5), random_state=0).fit(X, y)
+    before = learner.predict_proba(X)
+    learner.set_params(estimator__callbacks=[CtrlCAtTraining(at=1)])
+    with pytest.raises(KeyboardInterrupt):
+        learner.fit(X[::2], y[::2])
+    np.testing.assert_array_equal(learner.predict_proba(X), before)
+    assert learner.X_labeled_.shape == (150, 2)
+
+
+def test_simulation_on_a_frame_raises_no_feature_name_warnings(blobs):
+    X, y = blobs
+    df = pd.DataFrame(X, columns=["a", "b"])
+    learner = ActiveLearner(
+        make_classifier_net(max_epochs=2), initial_size=10, query_size=5, n_rounds=2
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        learner.fit(df, y, X_val=df, y_val=y)
+    assert learner.X_labeled_.shape == (20, 2)
+
+
+def test_frame_labelled_set_stays_a_frame_when_taught_an_array(blobs):
+    X, y = blobs
+    df = pd.DataFrame(X, columns=["a", "b"])
+    learner = ActiveLearner(make_pipeline(StandardScaler(), make_classifier_net(max_epochs=2)))
+    learner.fit(df.iloc[::3], y[::3])
+    with pytest.warns(UserWarning, match="does not have valid feature names"):
+        learner.teach(X[1:4], y[1:4])
+    assert isinstance(learner.X_labeled_, pd.DataFrame)
+    assert list(learner.X_labeled_.columns) == ["a", "b"]
+    np.testing.assert_array_equal(learner.X_labeled_.to_numpy()[-3:], X[1:4])
+
+
+def test_refit_as_a_regressor_forgets_the_classes(blobs):
+    X, y = blobs
+    learner = ActiveLearner(make_classifier_net(max_epochs=2), random_state=0).fit(X, y)
+    learner.set_params(estimator=make_regressor_net(max_epochs=2), query_strategy="random")
+    learner.fit(X, y.astype(float))
+    assert not hasattr(learner, "classes_")
+
+
+def test_teach_validates_the_parameters(blobs):
+    X, y = blobs
+    learner = ActiveLearner(make_classifier_net(max_epochs=2), random_state=0).fit(X, y)
+    learner.set_params(warm_start="no")
+    with pytest.raises(InvalidParameterError, match="warm_start"):
+        learner.teach(X[:2], y[:2])
+    assert learner.n_rounds_ == 0
+
+
+def test_a_text_pipeline_queries_raw_documents():
+    words = np.array(["good great fine", "bad awful poor", "great fine nice", "poor bad sad"] * 10)
+    labels = np.array(["pos", "neg", "pos", "neg"] * 10)
+    pipe = make_pipeline(TfidfVectorizer(), make_classifier_net(max_epochs=20))
+    learner = ActiveLearner(pipe, random_state=0).fit(words[:8], labels[:8])
+    idx = learner.query(words[8:], 3)
+    learner.teach(words[8:][idx], labels[8:][idx])
+    assert learner.X_labeled_.shape == (11,)
+    assert learner.score(words, labels) == 1.0

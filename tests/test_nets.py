@@ -18,6 +18,12 @@ def test_mlp_shapes_and_layers():
     assert all(m.p == 0.5 for m in module.hidden if isinstance(m, nn.Dropout))
 
 
+def test_mlp_int_hidden_layer_sizes_means_one_layer():
+    module = MLP(n_features_in=3, n_outputs=2, hidden_layer_sizes=5)
+    assert module.output.in_features == 5
+    assert sum(isinstance(m, nn.Linear) for m in module.modules()) == 2
+
+
 def test_mlp_without_dropout_has_no_dropout_layer():
     module = MLP(n_features_in=2, n_outputs=1, dropout=0.0)
     assert not any(isinstance(m, nn.Dropout) for m in module.modules())
@@ -31,6 +37,7 @@ def test_mlp_without_dropout_has_no_dropout_layer():
         (dict(n_features_in=3, n_outputs=2, hidden_layer_sizes=(4, 0)), "hidden_layer_sizes"),
         (dict(n_features_in=3, n_outputs=2, activation="swish"), "activation must be one of"),
         (dict(n_features_in=3, n_outputs=2, dropout=1.0), r"dropout must be in \[0, 1\)"),
+        (dict(n_features_in=3, n_outputs=2, dropout=None), r"dropout must be in \[0, 1\)"),
     ],
 )
 def test_mlp_refuses_bad_parameters(kwargs, message):
