@@ -116,7 +116,7 @@ def _parser():
     demo.add_argument("--query-size", type=int, default=30)
     demo.add_argument("--rounds", type=int, default=8)
     demo.add_argument("--max-epochs", type=int, default=60)
-    demo.add_argument("--threads", type=int, default=2, help="torch CPU threads")
+    demo.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     return parser
 
 

@@ -94,6 +94,14 @@ def _is_classifier_learner(self):
     return _task_of(self.estimator) == "classifier"
 
 
+def _is_1d(X):
+    """Whether raw rows are one-dimensional (an array, a list of scalars)."""
+    shape = getattr(X, "shape", None)
+    if shape is not None:
+        return len(shape) == 1
+    return isinstance(X, (list, tuple)) and len(X) > 0 and np.isscalar(X[0])
+
+
 def _concat_rows(a, b):
     """Append rows ``b`` to the labelled rows ``a`` (ndarray or DataFrame)."""
     if hasattr(a, "iloc"):
@@ -368,7 +376,14 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
             )
         if isinstance(self.estimator, Pipeline):
             # Raw rows may be 1-D (texts for a vectoriser) or mixed-type
-            # columns: what the steps accept is theirs to check.
+            # columns: what the steps accept is theirs to check. Only a learner
+            # fitted on columns refuses 1-D rows here, with the usual advice.
+            if not reset and hasattr(self, "n_features_in_") and _is_1d(X):
+                raise ValueError(
+                    f"Expected 2D array for {name}, got 1D array instead: Reshape your "
+                    "data either using array.reshape(-1, 1) if your data has a single "
+                    "feature or array.reshape(1, -1) if it contains a single sample."
+                )
             X = validate_data(self, X, reset=reset, skip_check_array=True)
             if not hasattr(X, "shape"):
                 X = np.asarray(X)

@@ -557,3 +557,21 @@ def test_a_text_pipeline_queries_raw_documents():
     learner.teach(words[8:][idx], labels[8:][idx])
     assert learner.X_labeled_.shape == (11,)
     assert learner.score(words, labels) == 1.0
+
+
+class ScoringClassifier(NeuralNetClassifier):
+    """A skorch classifier that also has a decision function (its logits)."""
+
+    def decision_function(self, X):
+        return self.forward(X).numpy()
+
+
+def test_decision_function_only_where_the_net_has_one(blobs):
+    X, y = blobs
+    plain = ActiveLearner(make_classifier_net(max_epochs=2), random_state=0).fit(X, y)
+    assert not hasattr(plain, "decision_function")
+    net = ScoringClassifier(**make_classifier_net(max_epochs=2).get_params(deep=False))
+    learner = ActiveLearner(net, random_state=0).fit(X, y)
+    scores = learner.decision_function(X)
+    assert scores.shape == (150, 3)
+    np.testing.assert_array_equal(scores.argmax(axis=1), learner.predict_proba(X).argmax(axis=1))
