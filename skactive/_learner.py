@@ -54,7 +54,7 @@ from sklearn.utils.validation import (
 from skorch import NeuralNet
 
 from . import _probe
-from .nets import MLP
+from .nets import _check_classifier_criterion
 from .strategies import STRATEGY_ALIASES, CallableStrategy
 
 __all__ = ["ActiveLearner"]
@@ -495,19 +495,10 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
     def _size_network(self, net, n_features, n_outputs):
         """Set module__n_features_in / module__n_outputs from the data."""
         module = net.module
+        if is_classifier(net):
+            _check_classifier_criterion(module, net.criterion)
         if not inspect.isclass(module):
-            return
-        if issubclass(module, MLP) and is_classifier(net):
-            import torch
-
-            criterion = net.criterion
-            criterion_class = criterion if inspect.isclass(criterion) else type(criterion)
-            if issubclass(criterion_class, torch.nn.NLLLoss):
-                raise ValueError(
-                    "skactive.nets.MLP returns logits, but the classifier's criterion is "
-                    "NLLLoss (skorch's default), which expects probabilities: use "
-                    "NeuralNetClassifier(MLP, criterion=torch.nn.CrossEntropyLoss, ...)."
-                )
+            return  # an instance is already built: the user sized it
         try:
             parameters = inspect.signature(module).parameters
         except (TypeError, ValueError):
@@ -558,9 +549,8 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
 
     @staticmethod
     def _check_training(net):
-        history = getattr(net, "history_", None) or getattr(net, "history", None)
         try:
-            loss = history[-1, "train_loss"]
+            loss = net.history[-1, "train_loss"]
         except (KeyError, IndexError, TypeError):
             return
         if not np.isfinite(loss):
@@ -649,11 +639,15 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         self.query_strategy_ = self._resolve_strategy()
 
         if self.initial_size is None:
-            self.estimator_ = self._train(X, y, self._seed(_TRAIN))
-            self.X_labeled_, self.y_labeled_ = X, y
-            self.labeled_rounds_ = np.zeros(_num_samples(X), dtype=np.int64)
-            return self
+            return self._fit_seed_set(X, y)
         return self._simulate(X, y, X_val, y_val)
+
+    def _fit_seed_set(self, X, y):
+        """Train on the first labelled rows (round 0) and keep them."""
+        self.estimator_ = self._train(X, y, self._seed(_TRAIN))
+        self.X_labeled_, self.y_labeled_ = X, y
+        self.labeled_rounds_ = np.zeros(_num_samples(X), dtype=np.int64)
+        return self
 
     @staticmethod
     def _resolve_size(size, n_samples):
@@ -672,10 +666,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         query_size = self._resolve_size(self.query_size, n_samples)
         rng = np.random.RandomState(self._seed(_SIMULATION))
         initial = rng.choice(n_samples, size=n_initial, replace=False)
-        X_seed, y_seed = _safe_indexing(X, initial), _safe_indexing(y, initial)
-        self.estimator_ = self._train(X_seed, y_seed, self._seed(_TRAIN))
-        self.X_labeled_, self.y_labeled_ = X_seed, y_seed
-        self.labeled_rounds_ = np.zeros(n_initial, dtype=np.int64)
+        self._fit_seed_set(_safe_indexing(X, initial), _safe_indexing(y, initial))
         self.initial_indices_ = initial
         self.queried_indices_ = []
         if X_val is not None:

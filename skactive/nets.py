@@ -24,6 +24,7 @@ Classifier modules return one score per class. :class:`MLP` returns
 ``predict_proba``. (skorch's default ``NLLLoss`` expects probabilities.)
 """
 
+import inspect
 from numbers import Integral, Real
 
 from torch import nn
@@ -110,3 +111,21 @@ class MLP(nn.Module):
     def forward(self, X):
         """Map ``X`` of shape (n_samples, n_features_in) to (n_samples, n_outputs)."""
         return self.output(self.hidden(X))
+
+
+def _check_classifier_criterion(module, criterion):
+    """Refuse a classifier pairing :class:`MLP` (logits) with ``NLLLoss``.
+
+    skorch's default classifier criterion, ``NLLLoss``, takes the log of the
+    module's output as probabilities: with logits the loss is NaN or
+    meaningless. ``module`` and ``criterion`` are the skorch net's
+    parameters (classes or instances).
+    """
+    module_class = module if inspect.isclass(module) else type(module)
+    criterion_class = criterion if inspect.isclass(criterion) else type(criterion)
+    if issubclass(module_class, MLP) and issubclass(criterion_class, nn.NLLLoss):
+        raise ValueError(
+            "skactive.nets.MLP returns logits, but the classifier's criterion is "
+            "NLLLoss (skorch's default), which expects probabilities: use "
+            "NeuralNetClassifier(MLP, criterion=torch.nn.CrossEntropyLoss, ...)."
+        )

@@ -8,22 +8,16 @@ import pytest
 from skactive._cli import main
 
 
+def _demo(strategies, initial, query, rounds):
+    """Arguments of a small, fast demo run."""
+    return (
+        f"demo --strategies {strategies} --repeats 1 --initial-size {initial} "
+        f"--query-size {query} --rounds {rounds} --max-epochs 3"
+    ).split()
+
+
 def test_demo_prints_a_table(capsys):
-    args = [
-        "demo",
-        "--strategies",
-        "random,margin",
-        "--repeats",
-        "1",
-        "--initial-size",
-        "20",
-        "--query-size",
-        "20",
-        "--rounds",
-        "2",
-        "--max-epochs",
-        "3",
-    ]
+    args = _demo("random,margin", initial=20, query=20, rounds=2)
     assert main(args) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("Test accuracy on digits")
@@ -51,21 +45,7 @@ def test_demo_refuses_bad_arguments(args, message, capsys):
 
 
 def test_demo_table_follows_the_rows_actually_labelled(capsys):
-    args = [
-        "demo",
-        "--strategies",
-        "random",
-        "--repeats",
-        "1",
-        "--initial-size",
-        "1200",
-        "--query-size",
-        "100",
-        "--rounds",
-        "3",
-        "--max-epochs",
-        "1",
-    ]
+    args = _demo("random", initial=1200, query=100, rounds=3)
     assert main(args) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[1].split() == ["strategy", "1200", "1257", "mean"]

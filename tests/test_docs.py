@@ -29,12 +29,12 @@ def test_readme_quick_start_runs(monkeypatch):
     assert len(search.best_estimator_.y_labeled_) == 20 + 5 * 20
 
 
-def test_readme_names_the_ci_test_command():
+def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
-    ci = (ROOT / ".ci" / "run").read_text()
-    assert "<!-- test-command -->" in readme and "test-command" in ci
     command = readme.split("<!-- test-command -->")[1].split("\n")[2]
     assert "pytest" in command
+    ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert command in ci_lines
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

@@ -397,9 +397,12 @@ def test_bad_strategy_output_is_refused(blobs, bad, message):
         learner.query(X, 3)
 
 
-def test_mlp_with_skorch_default_nllloss_is_refused(blobs):
+@pytest.mark.parametrize(
+    "module", [MLP, MLP(n_features_in=2, n_outputs=3)], ids=["class", "instance"]
+)
+def test_mlp_with_skorch_default_nllloss_is_refused(blobs, module):
     X, y = blobs
-    net = NeuralNetClassifier(MLP, max_epochs=1, train_split=None, verbose=0)
+    net = NeuralNetClassifier(module, max_epochs=1, train_split=None, verbose=0)
     with pytest.raises(ValueError, match="MLP returns logits.*CrossEntropyLoss"):
         ActiveLearner(net).fit(X, y)
 
