@@ -15,6 +15,9 @@ from .strategies import STRATEGY_ALIASES
 
 __all__ = ["main"]
 
+# Fraction of the digits held out as the test set of every repeat.
+_TEST_SIZE = 0.3
+
 
 def _demo_learner(strategy, args, random_state):
     import torch
@@ -62,7 +65,7 @@ def run_demo(args, out=None):
     out = sys.stdout if out is None else out
     torch.set_num_threads(max(1, args.threads))
     X, y = load_digits(return_X_y=True)
-    n_train = len(X) - int(np.ceil(0.3 * len(X)))
+    n_train = len(X) - int(np.ceil(_TEST_SIZE * len(X)))
     if args.initial_size >= n_train:
         raise ValueError(
             f"--initial-size {args.initial_size} leaves no pool: the training split has "
@@ -73,7 +76,7 @@ def run_demo(args, out=None):
     start = time.perf_counter()
     for repeat in range(args.repeats):
         X_train, X_test, y_train, y_test = train_test_split(
-            X, y, test_size=0.3, stratify=y, random_state=repeat
+            X, y, test_size=_TEST_SIZE, stratify=y, random_state=repeat
         )
         for strategy in strategies:
             # The same random_state gives every strategy the same seed set.

@@ -121,14 +121,14 @@ def _noticing_interrupts():
 
     Yields a function that tells whether SIGINT arrived in the block. The
     signal still raises KeyboardInterrupt (or runs the previous handler) as
-    usual. Outside the main thread, where handlers cannot be set, it reports
-    nothing.
+    usual. Outside the main thread, where handlers cannot be set, and while
+    SIGINT is ignored (then nothing is interrupted), it reports nothing.
     """
-    if threading.current_thread() is not threading.main_thread():
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is signal.SIG_IGN:
         yield lambda: False
         return
     seen = []
-    previous = signal.getsignal(signal.SIGINT)
 
     def handler(signum, frame):
         seen.append(signum)

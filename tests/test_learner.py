@@ -485,6 +485,19 @@ def test_ctrl_c_during_teach_raises_and_commits_nothing(blobs):
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_ignored_sigint_interrupts_nothing(blobs):
+    X, y = blobs
+    CtrlCAtTraining.trainings = 0
+    net = make_classifier_net(max_epochs=5, callbacks=[CtrlCAtTraining(at=2)])
+    learner = ActiveLearner(net, random_state=0).fit(X[::3], y[::3])
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        learner.teach(X[1:10], y[1:10])
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert learner.n_rounds_ == 1 and len(learner.network_.history) == 5
+
+
 def test_ctrl_c_in_a_simulation_keeps_the_completed_rounds(blobs):
     X, y = blobs
     CtrlCAtTraining.trainings = 0
