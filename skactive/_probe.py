@@ -17,7 +17,16 @@ import numpy as np
 import torch
 from skorch.utils import to_tensor
 
-__all__ = ["evaluating", "iter_network_output", "network_output", "seeded_torch"]
+__all__ = [
+    "evaluating",
+    "gradient_embedding",
+    "input_gradients",
+    "iter_network_output",
+    "loss_gradient_norms",
+    "network_output",
+    "penultimate_embedding",
+    "seeded_torch",
+]
 
 
 @contextmanager
@@ -69,6 +78,21 @@ def _first(output):
     return output[0] if isinstance(output, (tuple, list)) else output
 
 
+def _iter_chunks(net, X, batch_size):
+    """Yield ``(start, tensor)`` chunks of ``X`` on the net's device."""
+    for start in range(0, X.shape[0], batch_size):
+        chunk = np.asarray(X[start : start + batch_size])
+        if not chunk.flags.writeable:
+            # torch warns on read-only arrays (memmaps, pandas views); one
+            # chunk is cheap to copy.
+            chunk = chunk.copy()
+        yield start, to_tensor(chunk, device=net.device)
+
+
+def _numpy(tensor):
+    return tensor.detach().to("cpu").numpy()
+
+
 def iter_network_output(net, X, *, batch_size):
     """Yield the network's predictions for ``X`` chunk by chunk.
 
@@ -96,15 +120,8 @@ def iter_network_output(net, X, *, batch_size):
     """
     nonlinearity = net._get_predict_nonlinearity()
     with evaluating(net.module_):
-        for start in range(0, X.shape[0], batch_size):
-            chunk = np.asarray(X[start : start + batch_size])
-            if not chunk.flags.writeable:
-                # torch warns on read-only arrays (memmaps, pandas views);
-                # one chunk is cheap to copy.
-                chunk = chunk.copy()
-            chunk = to_tensor(chunk, device=net.device)
-            output = nonlinearity(_first(net.infer(chunk)))
-            output = output.detach().to("cpu").numpy()
+        for start, chunk in _iter_chunks(net, X, batch_size):
+            output = _numpy(nonlinearity(_first(net.infer(chunk))))
             if output.ndim == 1:
                 output = output[:, None]
             yield start, output
@@ -129,3 +146,294 @@ def network_output(net, X, *, batch_size):
     """
     chunks = [out for _, out in iter_network_output(net, X, batch_size=batch_size)]
     return np.concatenate(chunks, axis=0)
+
+
+# ------------------------------------------------------------------ embeddings
+
+
+@contextmanager
+def _capturing_final_linear(module):
+    """Record the input of the last ``nn.Linear`` that runs in a forward pass.
+
+    A forward pre-hook is put on every ``nn.Linear`` of ``module``; each call
+    overwrites the record, so after a forward pass it holds the layer that ran
+    last (the network's final linear layer, whatever the order in which the
+    submodules were registered) and its input. The hooks are removed on exit.
+    """
+    linears = [m for m in module.modules() if isinstance(m, torch.nn.Linear)]
+    if not linears:
+        raise ValueError(
+            f"{type(module).__name__} has no torch.nn.Linear layer: this strategy needs a "
+            "network whose output comes from a final nn.Linear (its input is the "
+            "penultimate embedding)."
+        )
+    record = {}
+
+    def hook(layer, args):
+        record["layer"] = layer
+        record["input"] = args[0]
+
+    handles = [layer.register_forward_pre_hook(hook) for layer in linears]
+    try:
+        yield record
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
+def _embedding_of(record):
+    h = record["input"]
+    if h.ndim != 2:
+        raise ValueError(
+            "the final nn.Linear layer receives an input of shape "
+            f"{tuple(h.shape)}; a penultimate embedding needs one vector per row "
+            "(a 2-D input of shape (n_samples, n_features))."
+        )
+    return h
+
+
+def penultimate_embedding(net, X, *, batch_size):
+    """The input of the network's final ``nn.Linear`` layer, row by row.
+
+    The final layer is the ``nn.Linear`` that runs last in the forward pass,
+    found with forward hooks, which are removed afterwards.
+
+    Parameters
+    ----------
+    net : skorch.NeuralNet
+        A fitted net whose module contains at least one ``nn.Linear``.
+    X : ndarray of shape (n_samples, n_features)
+        Network input, ``float32``.
+    batch_size : int
+        Rows per forward pass.
+
+    Returns
+    -------
+    embedding : ndarray of shape (n_samples, n_hidden), dtype float32
+        ``h(x)``, the representation the final linear layer maps to the
+        output.
+
+    Raises
+    ------
+    ValueError
+        If the module has no ``nn.Linear`` layer, or its input is not one
+        vector per row.
+    """
+    embedding = None
+    with evaluating(net.module_), _capturing_final_linear(net.module_) as record:
+        for start, chunk in _iter_chunks(net, X, batch_size):
+            net.infer(chunk)
+            h = _numpy(_embedding_of(record))
+            if embedding is None:
+                embedding = np.empty((X.shape[0], h.shape[1]), dtype=np.float32)
+            embedding[start : start + h.shape[0]] = h
+    if embedding is None:
+        raise ValueError("X has no rows.")
+    return embedding
+
+
+def gradient_embedding(net, X, *, batch_size):
+    """BADGE's last-layer gradient embedding, in factored form.
+
+    For cross-entropy on logits ``z = W h(x) + b`` and the hallucinated label
+    ``ŷ = argmax_y p(y | x)``, the gradient of the loss with respect to the
+    final layer's weights ``W`` is the outer product ``(p − e_ŷ) h(x)ᵀ``
+    (BADGE, eq. 1). It is returned as its two factors, so that the
+    ``(n_samples, n_classes · n_hidden)`` product is never formed.
+
+    ``p`` are the classifier's probabilities (skorch's predict nonlinearity
+    applied to the module output), which is ``softmax(W h + b)`` when the
+    final ``nn.Linear`` produces the logits, with or without a softmax after
+    it.
+
+    Parameters
+    ----------
+    net : skorch.NeuralNetClassifier
+        A fitted classifier net whose final ``nn.Linear`` has one output per
+        class.
+    X : ndarray of shape (n_samples, n_features)
+        Network input, ``float32``.
+    batch_size : int
+        Rows per forward pass.
+
+    Returns
+    -------
+    q : ndarray of shape (n_samples, n_classes), dtype float32
+        ``p(x) − e_ŷ(x)``.
+    h : ndarray of shape (n_samples, n_hidden), dtype float32
+        The penultimate embedding.
+
+    References
+    ----------
+    .. [1] J. T. Ash, C. Zhang, A. Krishnamurthy, J. Langford and A. Agarwal,
+       "Deep Batch Active Learning by Diverse, Uncertain Gradient Lower
+       Bounds", ICLR 2020, §3, eq. (1).
+    """
+    nonlinearity = net._get_predict_nonlinearity()
+    q = h = None
+    with evaluating(net.module_), _capturing_final_linear(net.module_) as record:
+        for start, chunk in _iter_chunks(net, X, batch_size):
+            proba = nonlinearity(_first(net.infer(chunk)))
+            if proba.ndim != 2 or record["layer"].out_features != proba.shape[1]:
+                raise ValueError(
+                    "the gradient embedding needs a final nn.Linear with one output per "
+                    f"class; the final layer has {record['layer'].out_features} outputs "
+                    f"and the network predicts {proba.shape[-1]} classes."
+                )
+            embedding = _embedding_of(record)
+            if q is None:
+                q = np.empty((X.shape[0], proba.shape[1]), dtype=np.float32)
+                h = np.empty((X.shape[0], embedding.shape[1]), dtype=np.float32)
+            stop = start + proba.shape[0]
+            rows = torch.arange(proba.shape[0], device=proba.device)
+            proba[rows, proba.argmax(dim=1)] -= 1.0
+            q[start:stop] = _numpy(proba)
+            h[start:stop] = _numpy(embedding)
+    if q is None:
+        raise ValueError("X has no rows.")
+    return q, h
+
+
+# ------------------------------------------------------------------- gradients
+
+
+def input_gradients(net, X, *, batch_size, output="argmax"):
+    """Gradient of one network output with respect to the network input.
+
+    DAMI's local interpretation ``I(x) = ∂ŷ/∂x`` (eq. 1). The differentiated
+    quantity is the module's raw output (its first element for a tuple),
+    before skorch's predict nonlinearity: for a classifier module that
+    returns logits it is the logit of the predicted class, which is exactly
+    piecewise linear in ``x`` for a ReLU network, so ``f(x + εd) ≈ f(x) +
+    ε I(x)·d`` holds inside each linear region (DAMI eq. 2).
+
+    Rows are independent in eval mode, so the gradients of a whole chunk come
+    from one backward pass of the sum of the chosen outputs. Only the input
+    receives gradients; the parameters' ``.grad`` are left untouched.
+
+    Parameters
+    ----------
+    net : skorch.NeuralNet
+        A fitted net.
+    X : ndarray of shape (n_samples, n_features)
+        Network input, ``float32``.
+    batch_size : int
+        Rows per forward and backward pass.
+    output : "argmax" or int, default="argmax"
+        Which output column to differentiate: the largest one of each row
+        (the predicted class of a classifier) or a fixed column (0 for a
+        one-output regressor).
+
+    Returns
+    -------
+    gradients : ndarray of shape (n_samples, n_features), dtype float32
+        One interpretation vector per row.
+
+    References
+    ----------
+    .. [1] Q. Liu, Z. Liu, X. Zhu, Y. Wang, R. Chen and Y. Liu, "Deep Active
+       Learning by Model Interpretability", 2020, eq. (1)–(2).
+    """
+    gradients = np.empty(X.shape, dtype=np.float32)
+    with evaluating(net.module_), torch.enable_grad():
+        for start, chunk in _iter_chunks(net, X, batch_size):
+            chunk = chunk.clone().requires_grad_(True)
+            out = _first(net.infer(chunk))
+            if out.ndim == 1:
+                out = out[:, None]
+            if output == "argmax":
+                columns = out.detach().argmax(dim=1)
+            else:
+                if not 0 <= output < out.shape[1]:
+                    raise ValueError(
+                        f"output={output} is not a column of the network's {out.shape[1]} outputs."
+                    )
+                columns = torch.full((out.shape[0],), output, device=out.device)
+            rows = torch.arange(out.shape[0], device=out.device)
+            (grad,) = torch.autograd.grad(out[rows, columns].sum(), chunk)
+            gradients[start : start + grad.shape[0]] = _numpy(grad).reshape(grad.shape[0], -1)
+    return gradients
+
+
+def _log_proba_function(net):
+    """``output -> log p(y | x)`` matching the loss the net is trained with."""
+    criterion = net.criterion_
+    if isinstance(criterion, torch.nn.CrossEntropyLoss):
+        return lambda out: torch.log_softmax(out, dim=-1)
+    nonlinearity = net._get_predict_nonlinearity()
+
+    def log_proba(out):
+        proba = nonlinearity(out)
+        # skorch's NeuralNetClassifier.get_loss adds the same eps before the
+        # log when the criterion is NLLLoss on probabilities.
+        return torch.log(proba + torch.finfo(proba.dtype).eps)
+
+    return log_proba
+
+
+#: Upper bound on per-sample gradient entries held at once (float32 values):
+#: the rows of a chunk times the number of parameters. 2**24 is 64 MiB.
+_MAX_GRADIENT_ENTRIES = 2**24
+
+
+def loss_gradient_norms(net, X, *, batch_size):
+    """Per-row norms of the loss gradient for every possible label.
+
+    For each row ``x`` and class ``y``, ``‖∇_θ ℓ(x, y)‖`` with ``ℓ(x, y) =
+    −log p(y | x)`` (cross-entropy on the module's logits when the criterion
+    is ``CrossEntropyLoss``, else the log of skorch's probabilities plus eps,
+    as skorch's ``NLLLoss`` handling does), over all trainable parameters
+    ``θ`` of the module.
+
+    Per-sample gradients come from :mod:`torch.func` (``vmap`` of ``grad``
+    over the rows of a chunk, one vectorised call per class), never a Python
+    loop over rows. The chunk is shrunk below ``batch_size`` when needed so
+    that at most ``2**24`` gradient entries (rows × parameters) exist at
+    once.
+
+    Parameters
+    ----------
+    net : skorch.NeuralNetClassifier
+        A fitted classifier net.
+    X : ndarray of shape (n_samples, n_features)
+        Network input, ``float32``.
+    batch_size : int
+        Largest number of rows per vectorised call.
+
+    Returns
+    -------
+    norms : ndarray of shape (n_samples, n_classes), dtype float64
+        ``norms[i, y] = ‖∇_θ ℓ(x_i, y)‖₂``.
+    """
+    from torch.func import functional_call, grad, vmap
+
+    module = net.module_
+    params = {k: v.detach() for k, v in module.named_parameters() if v.requires_grad}
+    buffers = dict(module.named_buffers())
+    n_params = sum(v.numel() for v in params.values())
+    if n_params == 0:
+        raise ValueError("the network has no trainable parameters to differentiate.")
+    rows_per_call = max(1, min(batch_size, _MAX_GRADIENT_ENTRIES // n_params))
+    log_proba = _log_proba_function(net)
+
+    def loss(params, x, y):
+        out = _first(functional_call(module, (params, buffers), (x.unsqueeze(0),)))
+        return -log_proba(out)[0, y]
+
+    def squared_norms(params, x, y):
+        grads = grad(loss)(params, x, y)
+        return sum(g.pow(2).sum() for g in grads.values())
+
+    per_row = vmap(squared_norms, in_dims=(None, 0, None))
+    norms = None
+    with evaluating(module), torch.enable_grad():
+        for start, chunk in _iter_chunks(net, X, rows_per_call):
+            if norms is None:
+                n_classes = _first(net.infer(chunk[:1])).shape[-1]
+                norms = np.empty((X.shape[0], n_classes), dtype=np.float64)
+            for y in range(n_classes):
+                sq = per_row(params, chunk, torch.tensor(y, device=chunk.device))
+                norms[start : start + chunk.shape[0], y] = np.sqrt(_numpy(sq).astype(np.float64))
+    if norms is None:
+        raise ValueError("X has no rows.")
+    return norms

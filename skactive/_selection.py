@@ -7,7 +7,13 @@ learner or a strategy): finite floating arrays of the documented shapes, and
 
 import numpy as np
 
-__all__ = ["top_k"]
+__all__ = [
+    "factored_sq_distances",
+    "k_center_greedy",
+    "kmeans_pp_factored",
+    "sample_by_squared_distance",
+    "top_k",
+]
 
 
 def top_k(utility, k, random_state):
@@ -52,3 +58,243 @@ def top_k(utility, k, random_state):
     # (random) relabelled order.
     chosen = chosen[np.argsort(-shuffled[chosen], kind="stable")]
     return order[chosen].astype(np.int64, copy=False)
+
+
+# ------------------------------------------------------------------ k-means++
+
+
+def sample_by_squared_distance(sq_dist, random_state):
+    """Draw one row with probability proportional to its squared distance.
+
+    The k-means++ sampling step (Arthur & Vassilvitskii, 2007): one uniform
+    draw, then a search in the cumulative sum. Rows at distance 0 (the
+    centres already chosen) are never drawn.
+
+    Prior validation of data is assumed.
+
+    Parameters
+    ----------
+    sq_dist : ndarray of shape (n_samples,)
+        Non-negative squared distances to the nearest centre, ``float64``.
+    random_state : numpy.random.RandomState
+        Source of the draw.
+
+    Returns
+    -------
+    index : int
+        The drawn row, or ``-1`` when every distance is 0 (nothing to prefer;
+        the caller decides).
+    """
+    cumulative = np.cumsum(sq_dist)
+    total = cumulative[-1]
+    if not total > 0:
+        return -1
+    u = random_state.uniform() * total
+    # The first row whose cumulative sum exceeds u. A row at distance 0 adds
+    # exactly 0 to the running sum, so it is never that row.
+    index = int(np.searchsorted(cumulative, u, side="right"))
+    if index >= sq_dist.shape[0]:
+        # Rounding put u at the very top of the range: take the last row with
+        # a positive distance.
+        index = int(np.flatnonzero(sq_dist > 0)[-1])
+    return index
+
+
+def _row_dot(a, b):
+    """Row-wise dot products: (n, m), (n, m) -> (n,)."""
+    return np.einsum("ij,ij->i", a, b)
+
+
+def factored_sq_distances(q, h, sq_norms, c, out=None):
+    """Squared distances from every ``q_i ⊗ h_i`` to one of them, ``q_c ⊗ h_c``.
+
+    ``‖g_i − g_c‖² = ‖q_i‖²‖h_i‖² + ‖q_c‖²‖h_c‖² − 2 (q_i·q_c)(h_i·h_c)``,
+    clipped at 0 against rounding, in ``O(n_samples · (n_q + n_h))`` time and
+    no memory beyond ``out``.
+
+    Prior validation of data is assumed.
+
+    Parameters
+    ----------
+    q : ndarray of shape (n_samples, n_q)
+    h : ndarray of shape (n_samples, n_h)
+    sq_norms : ndarray of shape (n_samples,)
+        ``‖q_i‖² ‖h_i‖²``, precomputed.
+    c : int
+        Row of the centre.
+    out : ndarray of shape (n_samples,), optional
+        Where to write the result.
+
+    Returns
+    -------
+    sq_dist : ndarray of shape (n_samples,)
+    """
+    out = np.multiply(q @ q[c], h @ h[c], out=out)
+    out *= -2.0
+    out += sq_norms
+    out += sq_norms[c]
+    return np.maximum(out, 0.0, out=out)
+
+
+def kmeans_pp_factored(q, h, k, random_state):
+    """k-means++ seeding on outer-product embeddings ``g_i = q_i ⊗ h_i``.
+
+    BADGE's sampling step on its gradient embeddings, without forming them:
+    for ``g_x = q_x ⊗ h_x`` and ``g_c = q_c ⊗ h_c``,
+
+    ``‖g_x − g_c‖² = ‖q_x‖²‖h_x‖² + ‖q_c‖²‖h_c‖² − 2 (q_x·q_c)(h_x·h_c)``,
+
+    computed in ``float64`` and clipped at 0 against rounding. Each step
+    costs ``O(n_samples · (n_q + n_h))`` and one running vector of squared
+    distances to the nearest chosen centre is kept (``np.minimum(...,
+    out=)``), so memory is ``O(n_samples · (n_q + n_h))`` in all.
+
+    The first centre is the row of largest ``‖g‖`` (as BADGE's own code
+    does; the paper's Algorithm 2 draws it uniformly); each next centre is
+    drawn with probability ``∝ D²``, ``D`` the distance to the nearest chosen
+    centre. Chosen rows have ``D = 0`` and are never drawn again. If every
+    remaining row coincides with a centre (all ``D = 0``), the next one is
+    drawn uniformly from the rows not yet chosen.
+
+    Prior validation of data is assumed.
+
+    Parameters
+    ----------
+    q : ndarray of shape (n_samples, n_q)
+        First factor (BADGE: ``p − e_ŷ``).
+    h : ndarray of shape (n_samples, n_h)
+        Second factor (BADGE: the penultimate embedding).
+    k : int
+        Number of centres, ``1 <= k <= n_samples``.
+    random_state : numpy.random.RandomState
+        Source of the draws.
+
+    Returns
+    -------
+    indices : ndarray of shape (k,), dtype int64
+        Distinct rows in the order they were chosen.
+
+    References
+    ----------
+    .. [1] D. Arthur and S. Vassilvitskii, "k-means++: The Advantages of
+       Careful Seeding", SODA 2007.
+    .. [2] J. T. Ash et al., "Deep Batch Active Learning by Diverse, Uncertain
+       Gradient Lower Bounds", ICLR 2020, Algorithm 1 and Appendix A.
+    """
+    q = np.asarray(q, dtype=np.float64)
+    h = np.asarray(h, dtype=np.float64)
+    n_samples = q.shape[0]
+    sq_norms = _row_dot(q, q) * _row_dot(h, h)
+    chosen = np.zeros(n_samples, dtype=bool)
+    indices = np.empty(k, dtype=np.int64)
+    indices[0] = np.argmax(sq_norms)
+    sq_dist = np.full(n_samples, np.inf)
+    new_dist = np.empty(n_samples)
+    for t in range(1, k + 1):
+        c = indices[t - 1]
+        chosen[c] = True
+        factored_sq_distances(q, h, sq_norms, c, out=new_dist)
+        np.minimum(sq_dist, new_dist, out=sq_dist)
+        sq_dist[c] = 0.0
+        if t == k:
+            break
+        index = sample_by_squared_distance(sq_dist, random_state)
+        if index < 0 or chosen[index]:
+            remaining = np.flatnonzero(~chosen)
+            index = remaining[random_state.randint(remaining.shape[0])]
+        indices[t] = index
+    return indices
+
+
+# ------------------------------------------------------------------ k-center
+
+#: Largest number of distance entries computed at once when measuring the
+#: candidates against many centres (float values); 2**22 is 32 MiB in float64.
+_MAX_BLOCK_ENTRIES = 2**22
+
+
+def _sq_dist_to_nearest(X, X_sq_norms, centres, out):
+    """Squared distance of each row of ``X`` to its nearest centre, in blocks.
+
+    (n_samples, d), (n_samples,), (n_centres, d) -> ``out`` (n_samples,).
+    Never holds more than ``_MAX_BLOCK_ENTRIES`` distances at once.
+    """
+    out.fill(np.inf)
+    if centres.shape[0] == 0:
+        return out
+    c_sq_norms = _row_dot(centres, centres)
+    n_cols = max(1, min(centres.shape[0], _MAX_BLOCK_ENTRIES // max(1, X.shape[0])))
+    n_rows = max(1, min(X.shape[0], _MAX_BLOCK_ENTRIES // n_cols))
+    for j in range(0, centres.shape[0], n_cols):
+        block_c = centres[j : j + n_cols]
+        for i in range(0, X.shape[0], n_rows):
+            d = X[i : i + n_rows] @ block_c.T
+            d *= -2.0
+            d += X_sq_norms[i : i + n_rows, None]
+            d += c_sq_norms[None, j : j + n_cols]
+            np.minimum(out[i : i + n_rows], d.min(axis=1), out=out[i : i + n_rows])
+    np.maximum(out, 0.0, out=out)
+    return out
+
+
+def k_center_greedy(X, k, centres, random_state):
+    """Greedy k-center (furthest-first traversal) of ``X`` given ``centres``.
+
+    Each step picks the row of ``X`` furthest from its nearest centre (the
+    rows in ``centres`` and the rows picked so far), the 2-approximation of
+    the k-center problem that Core-Set (Sener & Savarese, 2018) and DAMI
+    (Algorithm 1, line 7) run.
+
+    One running vector of squared distances to the nearest centre is kept and
+    updated in place after each pick (``np.minimum(..., out=)``); the initial
+    distances to ``centres`` are computed in blocks of at most ``2**22``
+    entries. No ``(n_samples, n_centres)`` or ``(n_samples, n_samples)``
+    matrix is formed. Distances are ``‖x‖² + ‖c‖² − 2 x·c`` in the dtype of
+    ``X``, clipped at 0. Ties go to the lowest row index.
+
+    Prior validation of data is assumed.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The candidates.
+    k : int
+        Number of rows to pick, ``1 <= k <= n_samples``.
+    centres : ndarray of shape (n_centres, n_features)
+        Rows already covered (the labelled set); may have no rows, in which
+        case the first pick is drawn uniformly at random.
+    random_state : numpy.random.RandomState
+        Used only when ``centres`` is empty.
+
+    Returns
+    -------
+    indices : ndarray of shape (k,), dtype int64
+        Distinct rows of ``X`` in the order they were picked.
+
+    References
+    ----------
+    .. [1] O. Sener and S. Savarese, "Active Learning for Convolutional Neural
+       Networks: A Core-Set Approach", ICLR 2018, Algorithm 1.
+    """
+    centres = np.asarray(centres, dtype=X.dtype)
+    X_sq_norms = _row_dot(X, X)
+    sq_dist = np.empty(X.shape[0], dtype=X_sq_norms.dtype)
+    _sq_dist_to_nearest(X, X_sq_norms, centres, out=sq_dist)
+    new_dist = np.empty_like(sq_dist)
+    indices = np.empty(k, dtype=np.int64)
+    for t in range(k):
+        if t == 0 and centres.shape[0] == 0:
+            index = random_state.randint(X.shape[0])
+        else:
+            index = int(np.argmax(sq_dist))
+        indices[t] = index
+        np.matmul(X, X[index], out=new_dist)
+        new_dist *= -2.0
+        new_dist += X_sq_norms
+        new_dist += X_sq_norms[index]
+        np.maximum(new_dist, 0.0, out=new_dist)
+        np.minimum(sq_dist, new_dist, out=sq_dist)
+        # Mark a picked row below every distance so that it is never picked
+        # again, even when all remaining rows coincide with centres.
+        sq_dist[index] = -1.0
+    return indices

@@ -16,7 +16,10 @@ and ranking strategies (:class:`UtilityStrategy`) also have
 :data:`STRATEGY_ALIASES`.
 """
 
+from ._badge import BADGE
 from ._base import CallableStrategy, QueryStrategy, UtilityStrategy
+from ._egl import EGL
+from ._kcenter import DAMI, CoreSet
 from ._random import Random
 from ._uncertainty import Entropy, LeastConfidence, Margin
 
@@ -26,11 +29,19 @@ STRATEGY_ALIASES = {
     "least_confidence": LeastConfidence,
     "margin": Margin,
     "entropy": Entropy,
+    "badge": BADGE,
+    "coreset": CoreSet,
+    "dami": DAMI,
+    "egl": EGL,
 }
 
 __all__ = [
+    "BADGE",
+    "DAMI",
+    "EGL",
     "STRATEGY_ALIASES",
     "CallableStrategy",
+    "CoreSet",
     "Entropy",
     "LeastConfidence",
     "Margin",

@@ -10,12 +10,31 @@ import torch
 from sklearn.base import clone
 
 from skactive import ActiveLearner
-from skactive.strategies import STRATEGY_ALIASES, Entropy, LeastConfidence, Margin, Random
+from skactive.strategies import (
+    BADGE,
+    DAMI,
+    EGL,
+    STRATEGY_ALIASES,
+    CoreSet,
+    Entropy,
+    LeastConfidence,
+    Margin,
+    Random,
+)
 
 from ..conftest import make_classifier_net, make_regressor_net
 
-CLASSIFICATION = [Random(), LeastConfidence(), Margin(), Entropy()]
-REGRESSION = [Random()]
+CLASSIFICATION = [
+    Random(),
+    LeastConfidence(),
+    Margin(),
+    Entropy(),
+    BADGE(),
+    CoreSet(),
+    DAMI(),
+    EGL(),
+]
+REGRESSION = [Random(), CoreSet(), DAMI()]
 
 
 def _ids(strategies):
@@ -94,13 +113,18 @@ def test_is_a_clonable_estimator(strategy):
     assert type(twin) is type(strategy) and twin.get_params() == strategy.get_params()
 
 
-def test_aliases_name_the_baselines():
-    assert STRATEGY_ALIASES == {
+def test_aliases_name_the_strategies():
+    expected = {
         "random": Random,
         "least_confidence": LeastConfidence,
         "margin": Margin,
         "entropy": Entropy,
+        "badge": BADGE,
+        "coreset": CoreSet,
+        "dami": DAMI,
+        "egl": EGL,
     }
+    assert {k: STRATEGY_ALIASES[k] for k in expected} == expected
 
 
 @pytest.mark.parametrize("alias", sorted(STRATEGY_ALIASES))
