@@ -29,10 +29,10 @@ class DEIMOS(QueryStrategy):
 
     1. **Representative sample** (§3.1, appendix D). ``X_samp`` is drawn at
        random from the labelled rows and the pool together, until it holds
-       ``n_candidates`` pool rows (all of them if the pool is smaller, and
-       at least ``n``). The candidates are the pool rows in ``X_samp``; the
-       variance reduction is summed over all of ``X_samp``, labelled rows
-       included.
+       ``max(n_candidates, n)`` pool rows; if the pool has no more rows
+       than that, ``X_samp`` is the whole pool and every labelled row. The
+       candidates are the pool rows in ``X_samp``; the variance reduction
+       is summed over all of ``X_samp``, labelled rows included.
     2. **Predictive covariance** (§3.2, eq. 3). ``J = n_mc_samples``
        MC-dropout passes with the same masks for every row give the sample
        covariance ``Var_dropout`` of the ``S × C`` predictions (unbiased,
@@ -129,9 +129,7 @@ class DEIMOS(QueryStrategy):
     def _check_positive(self, name):
         value = getattr(self, name)
         if not isinstance(value, Real) or isinstance(value, bool) or not value > 0:
-            raise ValueError(
-                f"DEIMOS needs a positive number {name}, got {value!r}."
-            )
+            raise ValueError(f"DEIMOS needs a positive number {name}, got {value!r}.")
         return float(value)
 
     def _check_params(self):
@@ -203,8 +201,11 @@ class DEIMOS(QueryStrategy):
         # n_candidates pool rows. Ids < n_pool are pool rows, the others
         # labelled rows; the random order also breaks ties at random.
         order = rng.permutation(n_pool + n_labeled)
-        wanted = min(max(n_candidates, n), n_pool)
-        stop = int(np.searchsorted(np.cumsum(order < n_pool), wanted)) + 1
+        wanted = max(n_candidates, n)
+        if wanted < n_pool:
+            stop = int(np.searchsorted(np.cumsum(order < n_pool), wanted)) + 1
+        else:
+            stop = order.shape[0]  # the whole pool: the whole data set
         sample = order[:stop]
         is_pool = sample < n_pool
         X_samp = np.empty((stop, X_pool.shape[1]), dtype=np.float32)
