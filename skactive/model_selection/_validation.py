@@ -1,0 +1,228 @@
+"""Cross-validation of query strategies: strategies x folds x repeats."""
+
+from numbers import Integral
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import clone, is_classifier
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils.validation import _num_samples, check_consistent_length
+
+from ._simulation import (
+    SIMULATION_COLUMNS,
+    _check_learner,
+    _resolve_size,
+    draw_initial_set,
+    simulate_active_learning,
+)
+
+__all__ = ["cross_validate_strategies", "strategy_names"]
+
+#: Columns of the table returned by :func:`cross_validate_strategies`.
+RESULT_COLUMNS = ["strategy", "repeat", "fold"] + SIMULATION_COLUMNS
+
+# Purposes mixed into the seed sequence, so that each random choice of a
+# repeat draws its own stream.
+_SPLIT, _SEED_SET, _LEARNER = 0, 1, 2
+
+
+def _seed(base, *key):
+    """An integer seed derived from the base seed and a key (sklearn-style)."""
+    return int(np.random.SeedSequence([base, *key]).generate_state(1)[0] & 0x7FFFFFFF)
+
+
+def strategy_names(strategies):
+    """Names and strategies, in order, from a list or a dict.
+
+    Parameters
+    ----------
+    strategies : list or dict
+        A list of aliases (``"random"``, ``"margin"``, ...), strategy
+        objects or functions; or a dict ``{name: strategy}``.
+
+    Returns
+    -------
+    named : list of (str, strategy) tuples
+        An alias is its own name, an object its class name, a function its
+        ``__name__``.
+    """
+    if isinstance(strategies, dict):
+        named = [(str(k), v) for k, v in strategies.items()]
+    elif isinstance(strategies, (str, bytes)) or not hasattr(strategies, "__iter__"):
+        raise TypeError(
+            "strategies must be a list of strategies (aliases, objects or functions) or a "
+            f"dict {{name: strategy}}, got {strategies!r}."
+        )
+    else:
+        named = []
+        for s in strategies:
+            if isinstance(s, str):
+                name = s
+            elif hasattr(s, "query"):
+                name = type(s).__name__
+            elif callable(s):
+                name = getattr(s, "__name__", repr(s))
+            else:
+                raise TypeError(
+                    f"{s!r} is not a strategy: give an alias, an object with query() or a function."
+                )
+            named.append((name, s))
+    if not named:
+        raise ValueError("strategies is empty: give at least one strategy to compare.")
+    names = [n for n, _ in named]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(
+            f"Several strategies are named {repeated}: pass a dict {{name: strategy}} to tell "
+            "them apart."
+        )
+    return named
+
+
+def _splits(cv, X, y, classifier, seed):
+    """The (train, test) index pairs of one repeat."""
+    if isinstance(cv, Integral) and not isinstance(cv, bool):
+        if cv < 2:
+            raise ValueError(f"cv={cv}: at least 2 folds are needed.")
+        splitter = (StratifiedKFold if classifier else KFold)(cv, shuffle=True, random_state=seed)
+        return list(splitter.split(X, y))
+    if hasattr(cv, "split"):
+        return list(cv.split(X, y))
+    raise TypeError(
+        f"cv must be an int (a number of folds) or a splitter with split(), got {cv!r}."
+    )
+
+
+def _run(learner, strategy, X, y, train, test, initial, seed, kwargs):
+    """One strategy on one fold of one repeat."""
+    results = simulate_active_learning(
+        learner.set_params(query_strategy=strategy),
+        _safe_indexing(X, train),
+        _safe_indexing(y, train),
+        _safe_indexing(X, test),
+        _safe_indexing(y, test),
+        initial_indices=initial,
+        random_state=seed,
+        **kwargs,
+    )
+    # Indices into the fold's training rows -> indices into X.
+    results["queried"] = [train[q] for q in results["queried"]]
+    return results
+
+
+def cross_validate_strategies(
+    learner,
+    strategies,
+    X,
+    y,
+    *,
+    cv=5,
+    n_repeats=1,
+    initial_size=None,
+    per_class=None,
+    query_size=10,
+    n_rounds=None,
+    budget=None,
+    scoring=None,
+    n_jobs=None,
+    verbose=True,
+    random_state=None,
+):
+    """Compare query strategies by simulated active learning over folds and repeats.
+
+    For every repeat and every fold, the fold's training rows are the seed
+    set plus the pool, its test rows the test set, and every strategy runs
+    :func:`simulate_active_learning` from the SAME seed set with the same
+    network seed, so strategies are compared on paired runs (as every paper
+    compares them).
+
+    Parameters
+    ----------
+    learner : ActiveLearner
+        Template learner; its ``query_strategy`` is replaced by each strategy.
+    strategies : list or dict
+        Aliases (see ``skactive.strategies.STRATEGY_ALIASES``), strategy
+        objects or functions, or a dict ``{name: strategy}``.
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+    cv : int or splitter, default=5
+        An int: that many folds, stratified for a classifier, shuffled anew
+        in each repeat. A splitter (anything with ``split(X, y)``, e.g.
+        ``ShuffleSplit``): used as given, the same splits in every repeat.
+    n_repeats : int, default=1
+        Repeats with different splits (int ``cv``), seed sets and network
+        seeds.
+    initial_size, per_class, query_size, n_rounds, budget, scoring
+        As in :func:`simulate_active_learning`; fractions are of each fold's
+        training rows.
+    n_jobs : int, default=None
+        Number of joblib workers over the (repeat, fold, strategy) runs.
+        Every seed is drawn before the runs are dispatched, so the results
+        (times apart) are identical whatever ``n_jobs``.
+    verbose : bool, default=True
+        Show a progress bar (``tqdm.auto``: a text bar in a terminal, a
+        widget in Jupyter).
+    random_state : int, RandomState instance or None, default=None
+        Resolved once into a base seed, from which a
+        :class:`numpy.random.SeedSequence` derives the split of each repeat,
+        the seed set and the network seed of each (repeat, fold).
+
+    Returns
+    -------
+    results : pandas.DataFrame
+        Tidy: one row per (strategy, repeat, fold, round), with columns
+        ``strategy``, ``repeat``, ``fold``, ``round``, ``n_labeled``,
+        ``score``, ``query_time``, ``fit_time`` and ``queried`` (indices
+        into ``X``; the seed set in round 0).
+
+    See Also
+    --------
+    summarize_results : the table of AULC, final score, labels-to-target
+        and penalties.
+    """
+    import pandas as pd
+    from tqdm.auto import tqdm
+
+    _check_learner(learner)
+    named = strategy_names(strategies)
+    check_consistent_length(X, y)
+    if isinstance(n_repeats, bool) or not isinstance(n_repeats, Integral) or n_repeats < 1:
+        raise ValueError(f"n_repeats must be a positive integer, got {n_repeats!r}.")
+    if sum(v is not None for v in (initial_size, per_class)) != 1:
+        raise ValueError("Give exactly one of initial_size and per_class.")
+    classifier = is_classifier(learner)
+    y_array = np.asarray(y)
+    base = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    kwargs = dict(query_size=query_size, n_rounds=n_rounds, budget=budget, scoring=scoring)
+
+    tasks = []
+    for repeat in range(n_repeats):
+        splits = _splits(cv, X, y_array, classifier, _seed(base, repeat, _SPLIT))
+        for fold, (train, test) in enumerate(splits):
+            y_train = y_array[train]
+            initial = draw_initial_set(
+                y_train,
+                initial_size,
+                per_class=per_class,
+                random_state=_seed(base, repeat, fold, _SEED_SET),
+            )
+            # Fail on bad sizes now, not in a worker after minutes.
+            _resolve_size(query_size, _num_samples(train), "query_size")
+            seed = _seed(base, repeat, fold, _LEARNER)
+            for name, strategy in named:
+                tasks.append(((name, repeat, fold), (train, test, initial, seed, strategy)))
+
+    jobs = (
+        delayed(_run)(clone(learner), strategy, X, y, train, test, initial, seed, kwargs)
+        for _, (train, test, initial, seed, strategy) in tasks
+    )
+    outputs = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+    frames = []
+    bar = tqdm(outputs, total=len(tasks), disable=not verbose, desc="simulated runs")
+    for ((name, repeat, fold), _), frame in zip(tasks, bar, strict=True):
+        frame.insert(0, "fold", fold)
+        frame.insert(0, "repeat", repeat)
+        frame.insert(0, "strategy", name)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)[RESULT_COLUMNS]

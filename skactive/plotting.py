@@ -1,0 +1,205 @@
+"""Plots of active-learning experiments (matplotlib).
+
+- :func:`plot_learning_curves`: score against labels per strategy, with a
+  band for the spread over runs;
+- :func:`plot_penalty_matrix`: BADGE's pairwise penalty matrix as a heat map,
+  column averages underneath;
+- :func:`plot_error_cdf`: BADGE's CDF of normalised errors;
+- :func:`plot_selection`: which rows a strategy picked, in two dimensions.
+
+Each function draws on ``ax`` (a new figure if None) and returns it.
+"""
+
+import numpy as np
+
+__all__ = ["plot_error_cdf", "plot_learning_curves", "plot_penalty_matrix", "plot_selection"]
+
+
+def _axes(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(6, 4.5))
+    return ax
+
+
+def plot_learning_curves(results, *, aggregate="mean", bands=True, ax=None, title=None):
+    """Learning curves with spread bands, one line per strategy.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        The table of :func:`skactive.model_selection.cross_validate_strategies`.
+    aggregate : {"mean", "median"}, default="mean"
+        The line: mean (band: ± one standard deviation) or median (band:
+        interquartile range) over runs.
+    bands : bool, default=True
+        Whether to shade the spread.
+    ax : matplotlib Axes, default=None
+    title : str, default=None
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    from .model_selection import learning_curves
+
+    curves = learning_curves(results, aggregate=aggregate)
+    ax = _axes(ax)
+    for name, curve in curves.groupby("strategy", sort=False):
+        (line,) = ax.plot(curve["n_labeled"], curve["score"], marker=".", label=name)
+        if bands:
+            ax.fill_between(
+                curve["n_labeled"],
+                curve["spread_low"],
+                curve["spread_high"],
+                color=line.get_color(),
+                alpha=0.2,
+                linewidth=0,
+            )
+    ax.set_xlabel("labelled rows")
+    ax.set_ylabel(f"test score ({aggregate} over runs)")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_penalty_matrix(P, *, ax=None, title=None):
+    """Heat map of a pairwise penalty matrix, column averages underneath.
+
+    Parameters
+    ----------
+    P : pandas.DataFrame of shape (n_strategies, n_strategies)
+        From :func:`skactive.model_selection.results_penalty_matrix`:
+        ``P.loc[i, j]`` counts how often ``i`` beats ``j``.
+    ax : matplotlib Axes, default=None
+    title : str, default=None
+
+    Returns
+    -------
+    ax : matplotlib Axes
+
+    References
+    ----------
+    .. [BADGE] Ash et al., "Deep Batch Active Learning by Diverse, Uncertain
+       Gradient Lower Bounds", Fig. 4.
+    """
+    if not hasattr(P, "columns") or P.shape[0] != P.shape[1] or P.shape[0] < 2:
+        raise ValueError(
+            "P must be a square DataFrame of at least 2 strategies, as returned by "
+            "results_penalty_matrix."
+        )
+    values = P.to_numpy(dtype=float)
+    n = values.shape[0]
+    averages = values.sum(axis=0) / (n - 1)
+    ax = _axes(ax)
+    image = ax.imshow(np.vstack([values, averages]), cmap="viridis", aspect="auto")
+    ax.axhline(n - 0.5, color="white", linewidth=3)
+    for i in range(n + 1):
+        for j in range(n):
+            value = averages[j] if i == n else values[i, j]
+            ax.text(j, i, f"{value:.2f}", ha="center", va="center", color="w", fontsize=8)
+    ax.set_xticks(range(n), [str(c) for c in P.columns], rotation=45, ha="right")
+    ax.set_yticks(range(n + 1), [str(r) for r in P.index] + ["column average"])
+    ax.set_xlabel("beaten strategy (lower column average is better)")
+    ax.set_ylabel("winning strategy")
+    ax.figure.colorbar(image, ax=ax)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_error_cdf(cdfs, *, ax=None, title=None):
+    """CDFs of normalised errors, one step curve per strategy.
+
+    Parameters
+    ----------
+    cdfs : dict of str -> (values, cdf)
+        From :func:`skactive.model_selection.results_error_cdf`.
+    ax : matplotlib Axes, default=None
+    title : str, default=None
+
+    Returns
+    -------
+    ax : matplotlib Axes
+
+    References
+    ----------
+    .. [BADGE] Ash et al., "Deep Batch Active Learning by Diverse, Uncertain
+       Gradient Lower Bounds", Fig. 5.
+    """
+    if not isinstance(cdfs, dict) or not cdfs:
+        raise ValueError("cdfs must be a non-empty dict {strategy: (values, cdf)}.")
+    ax = _axes(ax)
+    for name, (values, cdf) in cdfs.items():
+        values, cdf = np.asarray(values), np.asarray(cdf)
+        if values.shape != cdf.shape or values.ndim != 1:
+            raise ValueError(f"values and cdf of {name!r} must be 1-D of the same length.")
+        ax.step(np.r_[values[0], values], np.r_[0.0, cdf], where="post", label=name)
+    ax.set_xlabel("normalised error (error / random's error)")
+    ax.set_ylabel("cumulative share of budgets (higher is better)")
+    ax.set_ylim(0, 1.05)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_selection(X, queried, *, y=None, initial=None, ax=None, title=None):
+    """Scatter the rows a strategy picked over the data, in two dimensions.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        All rows. With more than 2 features they are projected on their
+        first 2 principal components.
+    queried : list of array-like of int
+        The indices into ``X`` queried in each round (e.g. the ``queried``
+        column of one run of the results table, round 0 excluded); coloured
+        by round, darker is later.
+    y : array-like of shape (n_samples,), default=None
+        Labels for the background points' markers (classes shaded lightly).
+    initial : array-like of int, default=None
+        The seed set, drawn as black crosses.
+    ax : matplotlib Axes, default=None
+    title : str, default=None
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] < 2:
+        raise ValueError(f"X must be 2-D with at least 2 features, got shape {X.shape}.")
+    if X.shape[1] > 2:
+        from sklearn.decomposition import PCA
+
+        X = PCA(n_components=2).fit_transform(X)
+    rounds = [np.asarray(q, dtype=np.int64) for q in queried]
+    for q in rounds + ([np.asarray(initial, dtype=np.int64)] if initial is not None else []):
+        if q.ndim != 1 or (q.shape[0] and (q.min() < 0 or q.max() >= X.shape[0])):
+            raise ValueError(f"Indices must be 1-D and lie in [0, {X.shape[0]}).")
+    ax = _axes(ax)
+    background = dict(s=8, alpha=0.25, linewidths=0)
+    if y is None:
+        ax.scatter(X[:, 0], X[:, 1], color="lightgrey", **background)
+    else:
+        ax.scatter(X[:, 0], X[:, 1], c=np.unique(y, return_inverse=True)[1], cmap="Pastel1",
+                   **background)  # fmt: skip
+    if rounds:
+        import matplotlib
+
+        colours = matplotlib.colormaps["plasma_r"](np.linspace(0.15, 0.9, len(rounds)))
+        for r, (q, colour) in enumerate(zip(rounds, colours, strict=True), start=1):
+            label = "queried (light: early, dark: late)" if r == 1 else None
+            ax.scatter(X[q, 0], X[q, 1], color=colour, s=22, edgecolors="k", linewidths=0.3,
+                       label=label)  # fmt: skip
+    if initial is not None:
+        ax.scatter(*X[np.asarray(initial)].T, marker="x", color="k", s=25, label="seed set")
+    ax.legend(loc="best", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax
