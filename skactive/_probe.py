@@ -372,8 +372,8 @@ def _log_proba_function(net):
 
 
 #: Upper bound on per-sample gradient entries held at once (float32 values):
-#: the rows of a chunk times the number of parameters. 2**24 is 64 MiB.
-_MAX_GRADIENT_ENTRIES = 2**24
+#: rows of a chunk × classes × parameters. 2**26 is 256 MiB.
+_MAX_GRADIENT_ENTRIES = 2**26
 
 
 def loss_gradient_norms(net, X, *, batch_size):
@@ -385,11 +385,12 @@ def loss_gradient_norms(net, X, *, batch_size):
     as skorch's ``NLLLoss`` handling does), over all trainable parameters
     ``θ`` of the module.
 
-    Per-sample gradients come from :mod:`torch.func` (``vmap`` of ``grad``
-    over the rows of a chunk, one vectorised call per class), never a Python
-    loop over rows. The chunk is shrunk below ``batch_size`` when needed so
-    that at most ``2**24`` gradient entries (rows × parameters) exist at
-    once.
+    Per-sample gradients come from :mod:`torch.func`: ``vmap`` over the rows
+    of a chunk of ``jacrev`` of the row's log-probability vector, so one
+    forward pass per chunk gives the gradients of all ``n_classes`` losses of
+    every row, never a Python loop over rows. The chunk is shrunk below
+    ``batch_size`` when needed so that at most ``2**26`` Jacobian entries
+    (rows × classes × parameters) exist at once.
 
     Parameters
     ----------
@@ -405,7 +406,7 @@ def loss_gradient_norms(net, X, *, batch_size):
     norms : ndarray of shape (n_samples, n_classes), dtype float64
         ``norms[i, y] = ‖∇_θ ℓ(x_i, y)‖₂``.
     """
-    from torch.func import functional_call, grad, vmap
+    from torch.func import functional_call, jacrev, vmap
 
     module = net.module_
     params = {k: v.detach() for k, v in module.named_parameters() if v.requires_grad}
@@ -413,27 +414,22 @@ def loss_gradient_norms(net, X, *, batch_size):
     n_params = sum(v.numel() for v in params.values())
     if n_params == 0:
         raise ValueError("the network has no trainable parameters to differentiate.")
-    rows_per_call = max(1, min(batch_size, _MAX_GRADIENT_ENTRIES // n_params))
     log_proba = _log_proba_function(net)
 
-    def loss(params, x, y):
+    def row_log_proba(params, x):
         out = _first(functional_call(module, (params, buffers), (x.unsqueeze(0),)))
-        return -log_proba(out)[0, y]
+        return log_proba(out)[0]
 
-    def squared_norms(params, x, y):
-        grads = grad(loss)(params, x, y)
-        return sum(g.pow(2).sum() for g in grads.values())
-
-    per_row = vmap(squared_norms, in_dims=(None, 0, None))
-    norms = None
-    with evaluating(module), torch.enable_grad():
-        for start, chunk in _iter_chunks(net, X, rows_per_call):
-            if norms is None:
-                n_classes = _first(net.infer(chunk[:1])).shape[-1]
-                norms = np.empty((X.shape[0], n_classes), dtype=np.float64)
-            for y in range(n_classes):
-                sq = per_row(params, chunk, torch.tensor(y, device=chunk.device))
-                norms[start : start + chunk.shape[0], y] = np.sqrt(_numpy(sq).astype(np.float64))
-    if norms is None:
+    per_row = vmap(jacrev(row_log_proba), in_dims=(None, 0))
+    if X.shape[0] == 0:
         raise ValueError("X has no rows.")
+    with evaluating(module), torch.enable_grad():
+        _, first_row = next(_iter_chunks(net, X[:1], 1))
+        n_classes = _first(net.infer(first_row)).shape[-1]
+        rows_per_call = max(1, min(batch_size, _MAX_GRADIENT_ENTRIES // (n_params * n_classes)))
+        norms = np.empty((X.shape[0], n_classes), dtype=np.float64)
+        for start, chunk in _iter_chunks(net, X, rows_per_call):
+            jacobian = per_row(params, chunk)
+            sq = sum(g.pow(2).flatten(2).sum(2) for g in jacobian.values())
+            norms[start : start + chunk.shape[0]] = np.sqrt(_numpy(sq).astype(np.float64))
     return norms

@@ -60,11 +60,31 @@ class BADGE(QueryStrategy):
     BADGE()
     """
 
-    def query(self, learner, X_pool, n, random_state=None):
+    def gradient_embedding(self, learner, X):
+        """BADGE's gradient embeddings of ``X`` in factored form.
+
+        ``g_x = q_x ⊗ h_x`` (row ``x`` of the ``(n_samples, n_classes ·
+        n_hidden)`` embedding matrix is ``np.outer(q[x], h[x]).ravel()``).
+
+        Parameters
+        ----------
+        learner : ActiveLearner
+            A fitted classifier learner.
+        X : ndarray of shape (n_samples, n_features_net)
+            Rows as the network sees them (``learner.network_input(X)``).
+
+        Returns
+        -------
+        q : ndarray of shape (n_samples, n_classes), dtype float32
+            ``p(x) − e_ŷ(x)``.
+        h : ndarray of shape (n_samples, n_hidden), dtype float32
+            The penultimate embedding.
+        """
         self._require_classifier(learner)
-        q, h = _probe.gradient_embedding(
-            learner.network_, X_pool, batch_size=learner.pool_batch_size
-        )
+        return _probe.gradient_embedding(learner.network_, X, batch_size=learner.pool_batch_size)
+
+    def query(self, learner, X_pool, n, random_state=None):
+        q, h = self.gradient_embedding(learner, X_pool)
         return kmeans_pp_factored(q, h, n, check_random_state(random_state))
 
     query.__doc__ = QueryStrategy.query.__doc__

@@ -27,13 +27,25 @@ __all__ = ["CoreSet", "DAMI"]
 class _KCenterStrategy(QueryStrategy):
     """Greedy k-center over pool rows, the labelled rows acting as centres."""
 
-    def _representation(self, learner, X):
-        """(n_samples, n_features_net) -> (n_samples, n_dims) representation."""
+    def representation(self, learner, X):
+        """The representation the k-center search runs on.
+
+        Parameters
+        ----------
+        learner : ActiveLearner
+            A fitted learner.
+        X : ndarray of shape (n_samples, n_features_net)
+            Rows as the network sees them (``learner.network_input(X)``).
+
+        Returns
+        -------
+        representation : ndarray of shape (n_samples, n_dims), dtype float32
+        """
         raise NotImplementedError
 
     def query(self, learner, X_pool, n, random_state=None):
-        labelled = self._representation(learner, learner.network_input(learner.X_labeled_))
-        pool = self._representation(learner, X_pool)
+        labelled = self.representation(learner, learner.network_input(learner.X_labeled_))
+        pool = self.representation(learner, X_pool)
         return k_center_greedy(pool, n, labelled, check_random_state(random_state))
 
     query.__doc__ = QueryStrategy.query.__doc__
@@ -69,8 +81,10 @@ class CoreSet(_KCenterStrategy):
     CoreSet()
     """
 
-    def _representation(self, learner, X):
+    def representation(self, learner, X):
         return _probe.penultimate_embedding(learner.network_, X, batch_size=learner.pool_batch_size)
+
+    representation.__doc__ = _KCenterStrategy.representation.__doc__
 
 
 class DAMI(_KCenterStrategy):
@@ -114,7 +128,7 @@ class DAMI(_KCenterStrategy):
     DAMI()
     """
 
-    def _representation(self, learner, X):
+    def representation(self, learner, X):
         if is_classifier(learner):
             output = "argmax"
         else:
@@ -128,3 +142,5 @@ class DAMI(_KCenterStrategy):
         return _probe.input_gradients(
             learner.network_, X, batch_size=learner.pool_batch_size, output=output
         )
+
+    representation.__doc__ = _KCenterStrategy.representation.__doc__
