@@ -11,7 +11,7 @@ found it: parameters, BatchNorm buffers, each submodule's train/eval flag and
 torch's grad mode are restored even when an error is raised.
 """
 
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 
 import numpy as np
 import torch
@@ -192,6 +192,20 @@ def _embedding_of(record):
     return h
 
 
+def _iter_final_linear(net, X, batch_size):
+    """Yield ``(start, output, layer, h)`` per chunk, in eval mode, hooks removed after.
+
+    ``output`` is the module output (first element of a tuple), ``layer`` the
+    final ``nn.Linear`` and ``h`` its input, one vector per row.
+    """
+    if X.shape[0] == 0:
+        raise ValueError("X has no rows.")
+    with evaluating(net.module_), _capturing_final_linear(net.module_) as record:
+        for start, chunk in _iter_chunks(net, X, batch_size):
+            output = _first(net.infer(chunk))
+            yield start, output, record["layer"], _embedding_of(record)
+
+
 def penultimate_embedding(net, X, *, batch_size):
     """The input of the network's final ``nn.Linear`` layer, row by row.
 
@@ -220,15 +234,11 @@ def penultimate_embedding(net, X, *, batch_size):
         vector per row.
     """
     embedding = None
-    with evaluating(net.module_), _capturing_final_linear(net.module_) as record:
-        for start, chunk in _iter_chunks(net, X, batch_size):
-            net.infer(chunk)
-            h = _numpy(_embedding_of(record))
+    with closing(_iter_final_linear(net, X, batch_size)) as chunks:
+        for start, _, _, h in chunks:
             if embedding is None:
                 embedding = np.empty((X.shape[0], h.shape[1]), dtype=np.float32)
-            embedding[start : start + h.shape[0]] = h
-    if embedding is None:
-        raise ValueError("X has no rows.")
+            embedding[start : start + h.shape[0]] = _numpy(h)
     return embedding
 
 
@@ -271,16 +281,15 @@ def gradient_embedding(net, X, *, batch_size):
     """
     nonlinearity = net._get_predict_nonlinearity()
     q = h = None
-    with evaluating(net.module_), _capturing_final_linear(net.module_) as record:
-        for start, chunk in _iter_chunks(net, X, batch_size):
-            proba = nonlinearity(_first(net.infer(chunk)))
-            if proba.ndim != 2 or record["layer"].out_features != proba.shape[1]:
+    with closing(_iter_final_linear(net, X, batch_size)) as chunks:
+        for start, output, layer, embedding in chunks:
+            proba = nonlinearity(output)
+            if proba.ndim != 2 or layer.out_features != proba.shape[1]:
                 raise ValueError(
-                    "the gradient embedding needs a final nn.Linear with one output per "
-                    f"class; the final layer has {record['layer'].out_features} outputs "
-                    f"and the network predicts {proba.shape[-1]} classes."
+                    "the gradient embedding needs a final nn.Linear with one output per class; "
+                    f"the final layer has {layer.out_features} outputs and the network predicts "
+                    f"{proba.shape[-1]} classes."
                 )
-            embedding = _embedding_of(record)
             if q is None:
                 q = np.empty((X.shape[0], proba.shape[1]), dtype=np.float32)
                 h = np.empty((X.shape[0], embedding.shape[1]), dtype=np.float32)
@@ -289,8 +298,6 @@ def gradient_embedding(net, X, *, batch_size):
             proba[rows, proba.argmax(dim=1)] -= 1.0
             q[start:stop] = _numpy(proba)
             h[start:stop] = _numpy(embedding)
-    if q is None:
-        raise ValueError("X has no rows.")
     return q, h
 
 

@@ -177,8 +177,13 @@ class _WiderFinalLayer(_RegisteredBackwards):
 
 def test_gradient_embedding_needs_one_final_output_per_class(blobs):
     net = _fit(_WiderFinalLayer, blobs)
+    net.module_.train()
     with pytest.raises(ValueError, match="one output per class"):
         _probe.gradient_embedding(net, blobs[0], batch_size=8)
+    # The error left the module as it was: train mode, no hooks, grad on.
+    assert all(m.training for m in net.module_.modules())
+    assert not any(m._forward_pre_hooks for m in net.module_.modules())
+    assert torch.is_grad_enabled()
 
 
 # --------------------------------------------------------------------- DAMI
