@@ -78,9 +78,7 @@ def dropout_layers(module):
             f"MC dropout does not support {type(unsupported[0]).__name__}; use "
             "torch.nn.Dropout (or Dropout1d/2d/3d) in the network."
         )
-    layers = [
-        m for m in module.modules() if isinstance(m, _ELEMENTWISE + _CHANNELWISE) and m.p > 0
-    ]
+    layers = [m for m in module.modules() if isinstance(m, _ELEMENTWISE + _CHANNELWISE) and m.p > 0]
     if not layers:
         raise ValueError(
             f"MC-dropout strategies need a network with a dropout layer "
