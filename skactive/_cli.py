@@ -1,5 +1,11 @@
 """Command-line interface: ``skactive`` / ``python -m skactive``.
 
+``skactive compare`` compares query strategies on a data set (a bundled one
+by name, or a CSV file) by cross-validated simulated active learning: it
+prints a table of the area under the learning curve, the final score, the
+labels needed to reach a target score and BADGE's penalty column averages,
+and writes the results, the table and plots to a folder.
+
 ``skactive demo`` compares query strategies on scikit-learn's bundled
 handwritten-digits data (1,797 real 8x8 images, 10 classes) with simulated
 active learning, and prints the mean test accuracy after each round.
@@ -105,9 +111,247 @@ def run_demo(args, out=None):
     return means
 
 
+# ------------------------------------------------------------------ compare
+
+
+def _size(text):
+    """A count (int) or a fraction (float in (0, 1]) from the command line."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither a number of rows nor a fraction"
+        ) from None
+
+
+def _load(args):
+    """X, y, a display name and whether the task is classification."""
+    from pathlib import Path
+
+    from .datasets import DATASETS, load_dataset
+
+    if args.data in DATASETS:
+        X, y = load_dataset(args.data, return_X_y=True)
+        return X, y, args.data, args.data != "ccpp"
+    path = Path(args.data)
+    if not path.is_file():
+        raise ValueError(
+            f"{args.data!r} is neither a bundled data set ({', '.join(sorted(DATASETS))}) "
+            "nor a CSV file."
+        )
+    import pandas as pd
+
+    frame = pd.read_csv(path)
+    target = args.target if args.target is not None else frame.columns[-1]
+    if target not in frame.columns:
+        raise ValueError(
+            f"{path.name} has no column {target!r}; its columns: {list(frame.columns)}"
+        )
+    features = frame.drop(columns=[target])
+    text = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
+    if text:
+        raise ValueError(
+            f"Columns {text} of {path.name} are not numeric: encode them first, or drop them."
+        )
+    if features.isna().any().any() or frame[target].isna().any():
+        raise ValueError(f"{path.name} has missing values: fill or drop them first.")
+    y = frame[target].to_numpy()
+    if args.task == "auto":
+        numeric = pd.api.types.is_float_dtype(y)
+        classification = not (numeric and np.any(y != np.round(y)))
+    else:
+        classification = args.task == "classification"
+    return features.to_numpy(dtype=np.float64), y, path.stem, classification
+
+
+def _compare_learner(args, classification):
+    import torch
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from skorch import NeuralNetClassifier, NeuralNetRegressor
+
+    from ._learner import ActiveLearner
+    from .nets import MLP
+
+    common = dict(
+        module=MLP,
+        module__hidden_layer_sizes=(64,),
+        optimizer=torch.optim.Adam,
+        lr=1e-3,
+        max_epochs=args.max_epochs,
+        batch_size=32,
+        train_split=None,
+        iterator_train__shuffle=True,
+        verbose=0,
+    )
+    if classification:
+        net = NeuralNetClassifier(criterion=torch.nn.CrossEntropyLoss, **common)
+    else:
+        net = NeuralNetRegressor(**common)
+    return ActiveLearner(make_pipeline(StandardScaler(), net))
+
+
+def _write_plots(results, summary, out_dir, name, baseline):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from . import plotting
+    from .model_selection import results_error_cdf, results_penalty_matrix
+
+    written = []
+    ax = plotting.plot_learning_curves(results, title=f"{name}: learning curves")
+    path = out_dir / "learning_curves.png"
+    ax.figure.savefig(path, dpi=120, bbox_inches="tight")
+    written.append(path)
+    plt.close(ax.figure)
+    if "penalty" in summary.columns:
+        P = results_penalty_matrix(results, baseline=baseline)
+        ax = plotting.plot_penalty_matrix(P, title=f"{name}: pairwise penalties")
+        path = out_dir / "penalty_matrix.png"
+        ax.figure.savefig(path, dpi=120, bbox_inches="tight")
+        written.append(path)
+        plt.close(ax.figure)
+        ax = plotting.plot_error_cdf(results_error_cdf(results, baseline=baseline))
+        ax.set_title(f"{name}: normalised errors")
+        path = out_dir / "error_cdf.png"
+        ax.figure.savefig(path, dpi=120, bbox_inches="tight")
+        written.append(path)
+        plt.close(ax.figure)
+    return written
+
+
+def run_compare(args, out=None):
+    """Run ``skactive compare``; print the table, write the files.
+
+    Returns
+    -------
+    summary : pandas.DataFrame
+        The printed table, one row per strategy.
+    """
+    from pathlib import Path
+
+    import torch
+
+    from .model_selection import cross_validate_strategies, summarize_results
+
+    out = sys.stdout if out is None else out
+    torch.set_num_threads(max(1, args.threads))
+    X, y, name, classification = _load(args)
+    if not classification:
+        y = (y - y.mean()) / y.std()  # the network regresses a standardised target
+    strategies = args.strategies.split(",")
+    baseline = "random" if "random" in strategies else None
+    start = time.perf_counter()
+    results = cross_validate_strategies(
+        _compare_learner(args, classification),
+        strategies,
+        X,
+        y,
+        cv=args.folds,
+        n_repeats=args.repeats,
+        initial_size=args.initial_size,
+        query_size=args.query_size,
+        budget=args.budget,
+        scoring=args.scoring,
+        n_jobs=args.n_jobs,
+        verbose=not args.quiet,
+        random_state=args.seed,
+    )
+    elapsed = time.perf_counter() - start
+    summary = summarize_results(results, baseline=baseline, target=args.target_score)
+
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    saved = results.copy()
+    saved["queried"] = [" ".join(map(str, q)) for q in saved["queried"]]
+    saved.to_csv(out_dir / "results.csv", index=False)
+    summary.to_csv(out_dir / "summary.csv")
+    written = [out_dir / "results.csv", out_dir / "summary.csv"]
+    written += _write_plots(results, summary, out_dir, name, baseline)
+
+    n_runs = results.groupby(["repeat", "fold"]).ngroups
+    labels = results.groupby("round")["n_labeled"].mean()
+    scoring = args.scoring or ("accuracy" if classification else "R²")
+    print(
+        f"{name}: {X.shape[0]} rows, {X.shape[1]} features; {len(strategies)} strategies x "
+        f"{n_runs} runs ({args.folds} folds x {args.repeats} repeats), "
+        f"{labels.iloc[0]:.0f} -> {labels.iloc[-1]:.0f} labels; {scoring}; "
+        f"{elapsed:.0f} s",
+        file=out,
+    )
+    print(summary.to_string(float_format=lambda v: f"{v:.3f}"), file=out)
+    print(
+        f"aulc: mean score over the labelling budget; labels_to_target: labels needed to "
+        f"reach {summary.attrs['target']:.3f}"
+        + (" (random's final score)" if args.target_score is None and baseline else "")
+        + ("; penalty: BADGE column average, lower is better" if "penalty" in summary else ""),
+        file=out,
+    )
+    print("wrote " + ", ".join(str(p) for p in written), file=out)
+    return summary
+
+
+def _add_compare(commands):
+    compare = commands.add_parser(
+        "compare",
+        help="compare query strategies on a data set by cross-validated simulation",
+        description=(
+            "Compare query strategies by simulated active learning over cross-validation "
+            "folds: print a table (AULC, final score, labels to a target score, BADGE "
+            "penalties) and write results.csv, summary.csv and plots."
+        ),
+    )
+    compare.add_argument(
+        "data", help="a bundled data set (magic, pendigits, satimage, kr-vs-k, digits, "
+        "mnist-5k, ccpp) or a CSV file",
+    )  # fmt: skip
+    compare.add_argument("--target", help="target column of a CSV file (default: the last)")
+    compare.add_argument(
+        "--task", choices=["auto", "classification", "regression"], default="auto",
+        help="for a CSV file; auto: regression if the target has non-integer values",
+    )  # fmt: skip
+    compare.add_argument(
+        "--strategies",
+        default="random,least_confidence,margin,entropy",
+        help=f"comma-separated aliases among {sorted(STRATEGY_ALIASES)}",
+    )
+    compare.add_argument(
+        "--initial-size", type=_size, default=50, help="seed set: rows or fraction"
+    )
+    compare.add_argument("--query-size", type=_size, default=50, help="per round: rows or fraction")
+    compare.add_argument("--budget", type=_size, default=400, help="final labels: rows or fraction")
+    compare.add_argument("--folds", type=int, default=3)
+    compare.add_argument("--repeats", type=int, default=2)
+    compare.add_argument("--scoring", help="a scikit-learn scorer name (default: accuracy or R²)")
+    compare.add_argument("--target-score", type=float, help="score for labels_to_target")
+    compare.add_argument("--max-epochs", type=int, default=40)
+    compare.add_argument("--n-jobs", type=int, default=1, help="parallel runs (joblib)")
+    compare.add_argument("--threads", type=int, default=1, help="torch CPU threads per run")
+    compare.add_argument("--seed", type=int, default=0)
+    compare.add_argument("--out", default="skactive-compare", help="folder for results and plots")
+    compare.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _check_compare(args, parser):
+    unknown = sorted(set(args.strategies.split(",")) - set(STRATEGY_ALIASES))
+    if unknown:
+        parser.error(f"unknown strategies {unknown}; choose among {sorted(STRATEGY_ALIASES)}")
+    for option in ("folds", "repeats", "max_epochs", "threads"):
+        if getattr(args, option) < (2 if option == "folds" else 1):
+            minimum = 2 if option == "folds" else 1
+            parser.error(f"--{option.replace('_', '-')} must be at least {minimum}")
+
+
 def _parser():
     parser = argparse.ArgumentParser(prog="skactive", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
+    _add_compare(commands)
     demo = commands.add_parser("demo", help="compare query strategies on the bundled digits data")
     demo.add_argument(
         "--strategies",
@@ -125,7 +369,14 @@ def _parser():
 
 def main(argv=None):
     """Entry point of the ``skactive`` command."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "compare":
+        _check_compare(args, parser)
+        try:
+            run_compare(args)
+        except (ValueError, ImportError) as error:
+            parser.error(str(error))
     if args.command == "demo":
         unknown = sorted(set(args.strategies.split(",")) - set(STRATEGY_ALIASES))
         if unknown:

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from skactive._cli import main
@@ -56,4 +58,88 @@ def test_python_dash_m_entry_point():
     result = subprocess.run(
         [sys.executable, "-m", "skactive", "--help"], capture_output=True, text=True
     )
-    assert result.returncode == 0 and "demo" in result.stdout
+    assert result.returncode == 0 and "demo" in result.stdout and "compare" in result.stdout
+
+
+@pytest.fixture
+def small_csv(tmp_path):
+    """120 rows of three separable 2-D classes with string labels, as a CSV."""
+    rng = np.random.RandomState(0)
+    labels = np.repeat(["low", "mid", "high"], 40)
+    centres = {"low": [0, 0], "mid": [3, 3], "high": [0, 3]}
+    X = np.array([centres[c] for c in labels]) + rng.normal(scale=0.5, size=(120, 2))
+    frame = pd.DataFrame({"a": X[:, 0], "kind": labels, "b": X[:, 1]})
+    path = tmp_path / "small.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _compare(path, out, *extra):
+    return [
+        "compare", str(path), "--target", "kind", "--strategies", "random,margin",
+        "--initial-size", "6", "--query-size", "6", "--budget", "30", "--folds", "2",
+        "--repeats", "2", "--max-epochs", "3", "--out", str(out), "--quiet", *extra,
+    ]  # fmt: skip
+
+
+def test_compare_on_a_csv_prints_the_table_and_writes_files(small_csv, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(_compare(small_csv, out)) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("small: 120 rows, 2 features; 2 strategies x 4 runs")
+    assert lines[1].split() == ["aulc", "final_score", "labels_to_target", "penalty"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[3:5]}
+    assert set(rows) == {"random", "margin"}
+    for name in ["results.csv", "summary.csv", "learning_curves.png", "penalty_matrix.png",
+                 "error_cdf.png"]:  # fmt: skip
+        assert (out / name).stat().st_size > 0, name
+    results = pd.read_csv(out / "results.csv")
+    assert len(results) == 2 * 4 * 5  # strategies x runs x rounds (6, 12, ..., 30)
+    assert sorted(set(results["n_labeled"])) == [6, 12, 18, 24, 30]
+    summary = pd.read_csv(out / "summary.csv", index_col=0)
+    assert float(rows["margin"][1]) == pytest.approx(summary.loc["margin", "final_score"], abs=1e-3)
+
+
+def test_compare_regression_csv_without_random_has_no_penalty(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(80, 2))
+    frame = pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "y": 3 * X[:, 0] + 0.5})
+    path = tmp_path / "reg.csv"
+    frame.to_csv(path, index=False)
+    args = _compare(path, tmp_path / "o", "--scoring", "r2")
+    args[args.index("kind")] = "y"
+    args[args.index("random,margin")] = "random"
+    assert main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "; r2;" in lines[0]
+    assert lines[1].split() == ["aulc", "final_score", "labels_to_target"]
+    assert not (tmp_path / "o" / "penalty_matrix.png").exists()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["compare", "nosuchdata"], "neither a bundled data set"),
+        (["compare", "satimage", "--strategies", "random,oracle"], "unknown strategies"),
+        (["compare", "satimage", "--folds", "1"], "--folds must be at least 2"),
+        (["compare", "satimage", "--budget", "ten"], "neither a number of rows nor a fraction"),
+        (
+            ["compare", "satimage", "--budget", "20", "--initial-size", "50"],
+            "smaller than the seed",
+        ),
+    ],
+)
+def test_compare_refuses_bad_arguments(args, message, capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args + ["--out", str(tmp_path), "--quiet"])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_compare_refuses_a_csv_it_cannot_use(small_csv, tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(_compare(small_csv, tmp_path, "--target", "nothere"))
+    assert "has no column 'nothere'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(_compare(small_csv, tmp_path, "--target", "a"))
+    assert "Columns ['kind'] of small.csv are not numeric" in capsys.readouterr().err

@@ -12,7 +12,7 @@ from sklearn.utils.validation import _num_samples, check_consistent_length
 from ._simulation import (
     SIMULATION_COLUMNS,
     _check_learner,
-    _resolve_size,
+    _schedule,
     draw_initial_set,
     simulate_active_learning,
 )
@@ -87,7 +87,7 @@ def _splits(cv, X, y, classifier, seed):
             raise ValueError(f"cv={cv}: at least 2 folds are needed.")
         splitter = (StratifiedKFold if classifier else KFold)(cv, shuffle=True, random_state=seed)
         return list(splitter.split(X, y))
-    if hasattr(cv, "split"):
+    if hasattr(cv, "split") and not isinstance(cv, str):
         return list(cv.split(X, y))
     raise TypeError(
         f"cv must be an int (a number of folds) or a splitter with split(), got {cv!r}."
@@ -208,7 +208,7 @@ def cross_validate_strategies(
                 random_state=_seed(base, repeat, fold, _SEED_SET),
             )
             # Fail on bad sizes now, not in a worker after minutes.
-            _resolve_size(query_size, _num_samples(train), "query_size")
+            _schedule(_num_samples(train), initial.shape[0], query_size, n_rounds, budget)
             seed = _seed(base, repeat, fold, _LEARNER)
             for name, strategy in named:
                 tasks.append(((name, repeat, fold), (train, test, initial, seed, strategy)))

@@ -1,0 +1,83 @@
+"""Plots draw what they are given and refuse what they cannot draw."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from skactive.plotting import (
+    plot_error_cdf,
+    plot_learning_curves,
+    plot_penalty_matrix,
+    plot_selection,
+)
+
+
+@pytest.fixture
+def results():
+    rows = []
+    for strategy, slope in [("random", 0.01), ("margin", 0.02)]:
+        for repeat in range(2):
+            for fold in range(2):
+                for r in range(4):
+                    score = 0.5 + slope * r + 0.01 * (repeat + fold)
+                    rows.append((strategy, repeat, fold, r, 10 + 5 * r, score))
+    return pd.DataFrame(rows, columns=["strategy", "repeat", "fold", "round", "n_labeled", "score"])
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_learning_curves_one_line_and_band_per_strategy(results):
+    ax = plot_learning_curves(results)
+    assert [line.get_label() for line in ax.get_lines()] == ["random", "margin"]
+    np.testing.assert_allclose(ax.get_lines()[1].get_xdata(), [10, 15, 20, 25])
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), 0.51 + 0.02 * np.arange(4))
+    assert len(ax.collections) == 2  # the spread bands
+    assert len(plot_learning_curves(results, bands=False).collections) == 0
+
+
+def test_penalty_matrix_heat_map_shows_column_averages():
+    P = pd.DataFrame(
+        [[0, 1.0, 0.5], [0, 0, 0], [0, 0.5, 0]], index=list("abc"), columns=list("abc")
+    )
+    ax = plot_penalty_matrix(P)
+    texts = [t.get_text() for t in ax.texts]
+    assert len(texts) == 12
+    assert texts[-3:] == ["0.00", "0.75", "0.25"]  # column averages over the 2 others
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "column average"
+    with pytest.raises(ValueError, match="square DataFrame"):
+        plot_penalty_matrix(P.iloc[:, :2])
+
+
+def test_error_cdf_steps_to_one():
+    ax = plot_error_cdf({"random": ([1.0, 1.0], [1.0, 1.0]), "margin": ([0.5, 0.9], [0.5, 1.0])})
+    line = ax.get_lines()[1]
+    np.testing.assert_allclose(line.get_ydata(), [0, 0.5, 1.0])
+    with pytest.raises(ValueError, match="non-empty dict"):
+        plot_error_cdf({})
+    with pytest.raises(ValueError, match="same length"):
+        plot_error_cdf({"a": ([1.0], [0.5, 1.0])})
+
+
+def test_selection_scatter_marks_queried_rows_and_seed_set():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(50, 2))
+    ax = plot_selection(X, [[1, 2], [3, 4, 5]], initial=[0, 6], y=rng.randint(0, 2, 50))
+    offsets = [c.get_offsets() for c in ax.collections]
+    assert [len(o) for o in offsets] == [50, 2, 3, 2]
+    np.testing.assert_allclose(offsets[2], X[[3, 4, 5]])
+    # More than 2 features: projected on 2 principal components.
+    ax = plot_selection(rng.normal(size=(50, 5)), [[1, 2]])
+    assert ax.collections[1].get_offsets().shape == (2, 2)
+    with pytest.raises(ValueError, match="lie in \\[0, 50\\)"):
+        plot_selection(X, [[1, 50]])
+    with pytest.raises(ValueError, match="at least 2 features"):
+        plot_selection(X[:, :1], [[1]])
