@@ -16,8 +16,14 @@ and ranking strategies (:class:`UtilityStrategy`) also have
 :data:`STRATEGY_ALIASES`.
 """
 
+from ._albl import ALBL
+from ._alex import ALEX
 from ._badge import BADGE
 from ._base import CallableStrategy, QueryStrategy, UtilityStrategy
+from ._bayesian import BALD, BatchBALD, MaxVariance
+from ._dal import DAL
+from ._deimos import DEIMOS
+from ._density import DensityWeighted
 from ._egl import EGL
 from ._kcenter import DAMI, CoreSet
 from ._random import Random
@@ -29,23 +35,39 @@ STRATEGY_ALIASES = {
     "least_confidence": LeastConfidence,
     "margin": Margin,
     "entropy": Entropy,
+    "bald": BALD,
+    "batchbald": BatchBALD,
+    "max_variance": MaxVariance,
+    "deimos": DEIMOS,
     "badge": BADGE,
     "coreset": CoreSet,
     "dami": DAMI,
     "egl": EGL,
+    "dal": DAL,
+    "alex": ALEX,
+    "density_weighted": DensityWeighted,
+    "albl": ALBL,
 }
 
 __all__ = [
+    "ALBL",
+    "ALEX",
     "BADGE",
-    "DAMI",
-    "EGL",
-    "STRATEGY_ALIASES",
+    "BALD",
+    "BatchBALD",
     "CallableStrategy",
     "CoreSet",
+    "DAL",
+    "DAMI",
+    "DEIMOS",
+    "DensityWeighted",
+    "EGL",
     "Entropy",
     "LeastConfidence",
     "Margin",
+    "MaxVariance",
     "QueryStrategy",
     "Random",
+    "STRATEGY_ALIASES",
     "UtilityStrategy",
 ]

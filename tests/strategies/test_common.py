@@ -11,14 +11,22 @@ from sklearn.base import clone
 
 from skactive import ActiveLearner
 from skactive.strategies import (
+    ALBL,
+    ALEX,
     BADGE,
+    BALD,
+    DAL,
     DAMI,
+    DEIMOS,
     EGL,
     STRATEGY_ALIASES,
+    BatchBALD,
     CoreSet,
+    DensityWeighted,
     Entropy,
     LeastConfidence,
     Margin,
+    MaxVariance,
     Random,
 )
 
@@ -33,8 +41,23 @@ CLASSIFICATION = [
     CoreSet(),
     DAMI(),
     EGL(),
+    BALD(n_mc_samples=10),
+    BatchBALD(n_mc_samples=10, n_configurations=50),
+    MaxVariance(n_mc_samples=10),
+    DEIMOS(n_mc_samples=10),
+    DAL(hidden_layer_sizes=(32, 32, 32), max_epochs=20),
+    ALEX(n_background=20),
+    DensityWeighted(),
+    ALBL(),
 ]
-REGRESSION = [Random(), CoreSet(), DAMI()]
+REGRESSION = [
+    Random(),
+    CoreSet(),
+    DAMI(),
+    MaxVariance(n_mc_samples=10),
+    DEIMOS(n_mc_samples=10),
+    DAL(hidden_layer_sizes=(32, 32, 32), max_epochs=20),
+]
 
 
 def _ids(strategies):
@@ -123,8 +146,16 @@ def test_aliases_name_the_strategies():
         "coreset": CoreSet,
         "dami": DAMI,
         "egl": EGL,
+        "bald": BALD,
+        "batchbald": BatchBALD,
+        "max_variance": MaxVariance,
+        "deimos": DEIMOS,
+        "dal": DAL,
+        "alex": ALEX,
+        "density_weighted": DensityWeighted,
+        "albl": ALBL,
     }
-    assert {k: STRATEGY_ALIASES[k] for k in expected} == expected
+    assert STRATEGY_ALIASES == expected
 
 
 @pytest.mark.parametrize("alias", sorted(STRATEGY_ALIASES))
