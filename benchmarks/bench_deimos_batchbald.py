@@ -113,10 +113,19 @@ def bench_deimos(n_rows, n_classes, n_mc, n, dense_budget):
         f"peak {dense_peak / 2**20:7.1f} MiB "
         f"(largest S within a {dense_budget / 2**30:.1f} GiB budget)"
     )
+    same = bool(np.array_equal(dense_picks, fast_picks))
     print(
         f"  dense / low-rank time at S={dense_rows}: {dense_seconds / fast_seconds:6.1f}x; "
-        f"same picks: {np.array_equal(dense_picks, fast_picks)}"
+        f"same picks: {same}"
     )
+    return {
+        "seconds": seconds,
+        "peak_bytes": peak,
+        "dense_rows": dense_rows,
+        "dense_seconds": dense_seconds,
+        "low_rank_seconds_at_dense_rows": fast_seconds,
+        "same_picks": same,
+    }
 
 
 def bench_batchbald(n_rows, n_classes, n_mc, n, n_configurations):
@@ -134,9 +143,23 @@ def bench_batchbald(n_rows, n_classes, n_mc, n, n_configurations):
         f"peak {peak / 2**20:7.1f} MiB (input {probs.nbytes / 2**20:.1f} MiB); "
         f"joint MI of the batch {mi[-1]:.3f} nats"
     )
+    return {"seconds": seconds, "peak_bytes": peak, "indices": indices}
 
 
-def main(argv=None):
+def main(quick=False, dense_budget=2 * 2**30):
+    """Run the benchmark; return the measurements of DEIMOS and BatchBALD."""
+    if quick:
+        return {
+            "deimos": bench_deimos(500, 10, 50, 20, dense_budget=2**27),
+            "batchbald": bench_batchbald(1000, 10, 20, 5, 1000),
+        }
+    return {
+        "deimos": bench_deimos(5000, 10, 50, 100, dense_budget=dense_budget),
+        "batchbald": bench_batchbald(10_000, 10, 20, 10, 1000),
+    }
+
+
+if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, seconds")
     parser.add_argument(
@@ -145,14 +168,5 @@ def main(argv=None):
         default=2 * 2**30,
         help="bytes the dense DEIMOS matrix and its update temporary may take",
     )
-    args = parser.parse_args(argv)
-    if args.quick:
-        bench_deimos(500, 10, 50, 20, dense_budget=2**27)
-        bench_batchbald(1000, 10, 20, 5, 1000)
-    else:
-        bench_deimos(5000, 10, 50, 100, dense_budget=args.dense_budget)
-        bench_batchbald(10_000, 10, 20, 10, 1000)
-
-
-if __name__ == "__main__":
-    main()
+    args = parser.parse_args()
+    main(quick=args.quick, dense_budget=args.dense_budget)
