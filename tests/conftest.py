@@ -39,6 +39,20 @@ def make_regressor_net(**kwargs):
     return NeuralNetRegressor(**{**_SMALL_NET, "max_epochs": 60, **kwargs})
 
 
+def make_three_classes(n_per_class, n_pool, seed=0):
+    """Labelled rows of three overlapping 2-D classes and a uniform pool.
+
+    Returns ``X`` (3·n_per_class, 2) float32, ``y`` (3·n_per_class,) and
+    ``pool`` (n_pool, 2) float32 covering the classes and the space around them.
+    """
+    rng = np.random.RandomState(seed)
+    centres = np.array([[0.0, 0.0], [3.0, 3.0], [0.0, 3.0]])
+    y = np.repeat(np.arange(3), n_per_class)
+    X = (centres[y] + rng.normal(scale=1.0, size=(len(y), 2))).astype(np.float32)
+    pool = rng.uniform(-2, 5, size=(n_pool, 2)).astype(np.float32)
+    return X, y, pool
+
+
 @pytest.fixture
 def classifier_net():
     return make_classifier_net()

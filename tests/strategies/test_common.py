@@ -30,7 +30,7 @@ from skactive.strategies import (
     Random,
 )
 
-from ..conftest import make_classifier_net, make_regressor_net
+from ..conftest import make_classifier_net, make_regressor_net, make_three_classes
 
 CLASSIFICATION = [
     Random(),
@@ -66,12 +66,7 @@ def _ids(strategies):
 
 @pytest.fixture(scope="module")
 def data():
-    rng = np.random.RandomState(0)
-    centres = np.array([[0.0, 0.0], [3.0, 3.0], [0.0, 3.0]])
-    y = np.repeat(np.arange(3), 40)
-    X = (centres[y] + rng.normal(scale=1.0, size=(120, 2))).astype(np.float32)
-    pool = rng.uniform(-2, 5, size=(300, 2)).astype(np.float32)
-    return X, y, pool
+    return make_three_classes(40, 300)
 
 
 def _learner(strategy, data, task="classifier", **kwargs):

@@ -7,17 +7,12 @@ import torch
 from skactive import ActiveLearner, _probe_mc
 from skactive.strategies import DEIMOS, MaxVariance, Random
 
-from ..conftest import make_classifier_net, make_regressor_net
+from ..conftest import make_classifier_net, make_regressor_net, make_three_classes
 
 
 @pytest.fixture(scope="module")
 def data():
-    rng = np.random.RandomState(0)
-    centres = np.array([[0.0, 0.0], [3.0, 3.0], [0.0, 3.0]])
-    y = np.repeat(np.arange(3), 10)
-    X = (centres[y] + rng.normal(scale=1.0, size=(30, 2))).astype(np.float32)
-    pool = rng.uniform(-2, 5, size=(250, 2)).astype(np.float32)
-    return X, y, pool
+    return make_three_classes(10, 250)
 
 
 def _learner(task, data, **kwargs):

@@ -13,17 +13,12 @@ from scipy.spatial.distance import cdist
 from skactive import ActiveLearner
 from skactive.strategies import BADGE, DAMI, EGL, CoreSet
 
-from ..conftest import make_classifier_net, make_regressor_net
+from ..conftest import make_classifier_net, make_regressor_net, make_three_classes
 
 
 @pytest.fixture(scope="module")
 def data():
-    rng = np.random.RandomState(0)
-    centres = np.array([[0.0, 0.0], [3.0, 3.0], [0.0, 3.0]])
-    y = np.repeat(np.arange(3), 30)
-    X = (centres[y] + rng.normal(scale=1.0, size=(90, 2))).astype(np.float32)
-    pool = rng.uniform(-2, 5, size=(200, 2)).astype(np.float32)
-    return X, y, pool
+    return make_three_classes(30, 200)
 
 
 @pytest.fixture(scope="module")
