@@ -26,26 +26,13 @@ _TEST_SIZE = 0.3
 
 
 def _demo_learner(strategy, args, random_state):
-    import torch
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
-    from skorch import NeuralNetClassifier
 
     from ._learner import ActiveLearner
-    from .nets import MLP
+    from .nets import make_mlp_net
 
-    net = NeuralNetClassifier(
-        MLP,
-        module__hidden_layer_sizes=(128,),
-        criterion=torch.nn.CrossEntropyLoss,
-        optimizer=torch.optim.Adam,
-        lr=1e-3,
-        max_epochs=args.max_epochs,
-        batch_size=32,
-        train_split=None,
-        iterator_train__shuffle=True,
-        verbose=0,
-    )
+    net = make_mlp_net("classifier", hidden_layer_sizes=(128,), max_epochs=args.max_epochs)
     return ActiveLearner(
         make_pipeline(StandardScaler(), net),
         query_strategy=strategy,
@@ -169,29 +156,14 @@ def _load(args):
 
 
 def _compare_learner(args, classification):
-    import torch
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
-    from skorch import NeuralNetClassifier, NeuralNetRegressor
 
     from ._learner import ActiveLearner
-    from .nets import MLP
+    from .nets import make_mlp_net
 
-    common = dict(
-        module=MLP,
-        module__hidden_layer_sizes=(64,),
-        optimizer=torch.optim.Adam,
-        lr=1e-3,
-        max_epochs=args.max_epochs,
-        batch_size=32,
-        train_split=None,
-        iterator_train__shuffle=True,
-        verbose=0,
-    )
-    if classification:
-        net = NeuralNetClassifier(criterion=torch.nn.CrossEntropyLoss, **common)
-    else:
-        net = NeuralNetRegressor(**common)
+    task = "classifier" if classification else "regressor"
+    net = make_mlp_net(task, hidden_layer_sizes=(64,), max_epochs=args.max_epochs)
     return ActiveLearner(make_pipeline(StandardScaler(), net))
 
 

@@ -27,9 +27,10 @@ Classifier modules return one score per class. :class:`MLP` returns
 import inspect
 from numbers import Integral, Real
 
+import torch
 from torch import nn
 
-__all__ = ["MLP"]
+__all__ = ["MLP", "make_mlp_net"]
 
 _ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "logistic": nn.Sigmoid, "gelu": nn.GELU}
 
@@ -129,3 +130,63 @@ def _check_classifier_criterion(module, criterion):
             "NLLLoss (skorch's default), which expects probabilities: use "
             "NeuralNetClassifier(MLP, criterion=torch.nn.CrossEntropyLoss, ...)."
         )
+
+
+def make_mlp_net(
+    task="classifier",
+    *,
+    hidden_layer_sizes=(64,),
+    dropout=0.2,
+    max_epochs=50,
+    lr=1e-3,
+    batch_size=32,
+    **kwargs,
+):
+    """A skorch net around :class:`MLP`, set up the way skactive's tools use it.
+
+    Adam, shuffled mini-batches, no validation split (every label trains),
+    silent; a classifier gets ``CrossEntropyLoss`` (MLP returns logits). The
+    :class:`~skactive.ActiveLearner` sizes the module from the data.
+
+    Parameters
+    ----------
+    task : {"classifier", "regressor"}, default="classifier"
+    hidden_layer_sizes : tuple of int, default=(64,)
+    dropout : float, default=0.2
+    max_epochs : int, default=50
+    lr : float, default=1e-3
+    batch_size : int, default=32
+    **kwargs
+        Any other skorch parameter, e.g. ``device="cuda"``.
+
+    Returns
+    -------
+    net : skorch.NeuralNetClassifier or skorch.NeuralNetRegressor
+
+    Examples
+    --------
+    >>> from skactive.nets import make_mlp_net
+    >>> make_mlp_net("regressor", hidden_layer_sizes=(32, 16)).module__hidden_layer_sizes
+    (32, 16)
+    """
+    from skorch import NeuralNetClassifier, NeuralNetRegressor
+
+    if task not in ("classifier", "regressor"):
+        raise ValueError(f"task must be 'classifier' or 'regressor', got {task!r}.")
+    params = dict(
+        module=MLP,
+        module__hidden_layer_sizes=tuple(hidden_layer_sizes),
+        module__dropout=dropout,
+        optimizer=torch.optim.Adam,
+        lr=lr,
+        max_epochs=max_epochs,
+        batch_size=batch_size,
+        train_split=None,
+        iterator_train__shuffle=True,
+        verbose=0,
+    )
+    params.update(kwargs)
+    if task == "classifier":
+        params.setdefault("criterion", torch.nn.CrossEntropyLoss)
+        return NeuralNetClassifier(**params)
+    return NeuralNetRegressor(**params)

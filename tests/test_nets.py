@@ -1,5 +1,6 @@
 """The default modules."""
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -43,3 +44,20 @@ def test_mlp_without_dropout_has_no_dropout_layer():
 def test_mlp_refuses_bad_parameters(kwargs, message):
     with pytest.raises(ValueError, match=message):
         MLP(**kwargs)
+
+
+def test_make_mlp_net_builds_a_trainable_classifier_and_regressor():
+    from skorch import NeuralNetClassifier, NeuralNetRegressor
+
+    from skactive import ActiveLearner
+    from skactive.nets import make_mlp_net
+
+    clf = make_mlp_net(max_epochs=2)
+    assert isinstance(clf, NeuralNetClassifier) and clf.criterion is torch.nn.CrossEntropyLoss
+    reg = make_mlp_net("regressor", max_epochs=2, device="cpu")
+    assert isinstance(reg, NeuralNetRegressor) and reg.device == "cpu"
+    X = np.random.RandomState(0).normal(size=(40, 3)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    assert ActiveLearner(clf, random_state=0).fit(X, y).predict(X).shape == (40,)
+    with pytest.raises(ValueError, match="task must be"):
+        make_mlp_net("clustering")
