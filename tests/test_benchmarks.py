@@ -3,6 +3,8 @@
 import importlib.util
 from pathlib import Path
 
+import numpy as np
+
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
@@ -21,3 +23,25 @@ def test_gradient_strategies_benchmark_quick_mode(capsys):
     assert difference < 1e-4
     out = capsys.readouterr().out
     assert "speed-up" in out and "CoreSet" in out and "EGL" in out
+
+
+def test_dal_alex_benchmark_quick_mode(capsys):
+    results = _load("bench_dal_alex").main(quick=True)
+    assert set(results) == {"ALEX (deep)", "DAL", "DAL pool_ratio=10"}
+    for name, (t_query, t_infer, picked, _) in results.items():
+        assert t_query > 0 and t_infer > 0
+        # Each query returns the rows it was asked for, all distinct.
+        assert len(np.unique(picked)) == len(picked) == (5 if name.startswith("ALEX") else 10)
+    # DAL trains one discriminator per mini-query (10 by default).
+    assert len(results["DAL"][3]) == 10
+    out = capsys.readouterr().out
+    assert "ALEX (DeepExplainer)" in out and "pool_ratio=10" in out and "inference pass" in out
+
+
+def test_deimos_batchbald_benchmark_quick_mode(capsys):
+    results = _load("bench_deimos_batchbald").main(quick=True)
+    # Low-rank DEIMOS picks what the dense Schur-complement version picks, and
+    # BatchBALD's peak memory stays far below its 2 GB target.
+    assert results["deimos"]["same_picks"]
+    assert results["batchbald"]["peak_bytes"] < 2**31
+    assert "BatchBALD" in capsys.readouterr().out
