@@ -142,13 +142,26 @@ def _run_shap(net, X, background, columns, explainer, seed, batch_size, nsamples
         shap_explainer = shap.DeepExplainer(model, background_t)
     else:
         shap_explainer = shap.GradientExplainer(model, background_t)
+    kwargs = {"check_additivity": False} if explainer == "deep" else {"nsamples": nsamples}
     for start in range(0, X.shape[0], batch_size):
         chunk = torch.from_numpy(np.ascontiguousarray(X[start : start + batch_size])).to(device)
-        if explainer == "deep":
-            phi = shap_explainer.shap_values(chunk, check_additivity=False)
+        if explainer == "gradient":
+            kwargs["rseed"] = seed
+        # Only the largest output is explained (shap's ranked outputs): one
+        # backward pass per row instead of one per class.
+        phi, ranked = shap_explainer.shap_values(
+            chunk, ranked_outputs=1, output_rank_order="max", **kwargs
+        )
+        expected = columns[start : start + chunk.shape[0]]
+        if np.array_equal(np.asarray(ranked).reshape(-1), expected):
+            values[start : start + chunk.shape[0]] = np.asarray(phi).reshape(chunk.shape)
         else:
-            phi = shap_explainer.shap_values(chunk, nsamples=nsamples, rseed=seed)
-        values[start : start + chunk.shape[0]] = _of_columns(phi, columns[start:], chunk.shape)
+            # Tied outputs ranked differently from argmax: explain every output
+            # and take the predicted one.
+            if explainer == "gradient":
+                kwargs["rseed"] = seed
+            phi = shap_explainer.shap_values(chunk, **kwargs)
+            values[start : start + chunk.shape[0]] = _of_columns(phi, expected, chunk.shape)
     return values
 
 
