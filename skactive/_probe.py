@@ -393,9 +393,10 @@ def loss_gradient_norms(net, X, *, batch_size):
     ``θ`` of the module.
 
     Per-sample gradients come from :mod:`torch.func`: ``vmap`` over the rows
-    of a chunk of ``jacrev`` of the row's log-probability vector, so one
-    forward pass per chunk gives the gradients of all ``n_classes`` losses of
-    every row, never a Python loop over rows. The chunk is shrunk below
+    of a chunk of ``jacrev`` of the row's log-probability vector, reduced to
+    norms inside the transform, so one forward pass per chunk gives the
+    gradients of all ``n_classes`` losses of every row, never a Python loop
+    over rows. The chunk is shrunk below
     ``batch_size`` when needed so that at most ``2**26`` Jacobian entries
     (rows × classes × parameters) exist at once.
 
@@ -427,7 +428,15 @@ def loss_gradient_norms(net, X, *, batch_size):
         out = _first(functional_call(module, (params, buffers), (x.unsqueeze(0),)))
         return log_proba(out)[0]
 
-    per_row = vmap(jacrev(row_log_proba), in_dims=(None, 0))
+    def row_sq_norms(params, x):
+        # (n_classes,) squared norms of the gradients of every class's loss,
+        # reduced inside the transform so no (n_classes, n_params) temporary
+        # of squares is kept per row.
+        jacobian = jacrev(row_log_proba)(params, x)
+        norms = [torch.linalg.vector_norm(g.flatten(1), dim=1) for g in jacobian.values()]
+        return sum(n.square() for n in norms)
+
+    per_row = vmap(row_sq_norms, in_dims=(None, 0))
     if X.shape[0] == 0:
         raise ValueError("X has no rows.")
     with evaluating(module), torch.enable_grad():
@@ -436,7 +445,6 @@ def loss_gradient_norms(net, X, *, batch_size):
         rows_per_call = max(1, min(batch_size, _MAX_GRADIENT_ENTRIES // (n_params * n_classes)))
         norms = np.empty((X.shape[0], n_classes), dtype=np.float64)
         for start, chunk in _iter_chunks(net, X, rows_per_call):
-            jacobian = per_row(params, chunk)
-            sq = sum(g.pow(2).flatten(2).sum(2) for g in jacobian.values())
+            sq = per_row(params, chunk)
             norms[start : start + chunk.shape[0]] = np.sqrt(_numpy(sq).astype(np.float64))
     return norms
