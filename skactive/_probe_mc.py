@@ -31,10 +31,9 @@ References
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
-from skorch.utils import to_tensor
 from torch import nn
 
-from ._probe import _first, evaluating
+from ._probe import _first, _iter_chunks, _numpy, evaluating
 
 __all__ = [
     "dropout_layers",
@@ -214,16 +213,11 @@ def iter_mc_dropout_output(net, X, *, n_mc_samples, batch_size, random_state):
     seeds = rng.randint(0, np.iinfo(np.int32).max, size=(n_mc_samples, len(layers)))
     nonlinearity = net._get_predict_nonlinearity()
     with evaluating(module), _SharedMasks(layers, seeds, net.device) as masks:
-        for start in range(0, X.shape[0], batch_size):
-            chunk = np.asarray(X[start : start + batch_size])
-            if not chunk.flags.writeable:
-                chunk = chunk.copy()
-            chunk = to_tensor(chunk, device=net.device)
+        for start, chunk in _iter_chunks(net, X, batch_size):
             passes = []
             for j in range(n_mc_samples):
                 masks.pass_ = j
-                output = nonlinearity(_first(net.infer(chunk)))
-                output = output.detach().to("cpu").numpy()
+                output = _numpy(nonlinearity(_first(net.infer(chunk))))
                 passes.append(output[:, None] if output.ndim == 1 else output)
             yield start, np.stack(passes, axis=0).astype(np.float32, copy=False)
 
