@@ -45,3 +45,69 @@ def test_deimos_batchbald_benchmark_quick_mode(capsys):
     assert results["deimos"]["same_picks"]
     assert results["batchbald"]["peak_bytes"] < 2**31
     assert "BatchBALD" in capsys.readouterr().out
+
+
+def test_label_efficiency_quick_mode(tmp_path):
+    import json
+
+    import pandas as pd
+
+    runner = _load("label_efficiency")
+    out = runner.main(quick=True, n_jobs=2, out=tmp_path)
+    results = pd.read_csv(out / "results.csv")
+    settings = runner.QUICK
+    assert set(results["dataset"]) == set(settings["datasets"])
+    for dataset in settings["datasets"]:
+        task = runner.DATASETS[dataset]
+        rows = results[results["dataset"] == dataset]
+        # Every strategy of the task ran in every setting and repeat, up to the budget.
+        assert set(rows["strategy"]) == set(runner.strategies(task, quick=True))
+        assert set(rows["batch_size"]) == set(settings["batch_sizes"])
+        finals = rows.groupby(["batch_size", "strategy", "fold"])["n_labeled"].max()
+        assert len(finals) == len(settings["batch_sizes"]) * len(
+            runner.strategies(task, quick=True)
+        ) * settings["n_repeats"]
+        assert (finals == settings["budget"]).all()
+        assert (rows.loc[rows["round"] >= 1, "query_time"] > 0).all()
+    # Paired runs: in a setting and repeat, every strategy starts from the same score.
+    starts = results[results["round"] == 0].groupby(["dataset", "batch_size", "fold"])["score"]
+    assert (starts.nunique() == 1).all()
+    dami = pd.read_csv(out / "dami_results.csv")
+    assert set(dami["strategy"]) == set(runner.DAMI_STRATEGIES)
+    assert dami["fraction_labeled"].max() <= 0.5 + 1e-9
+    assert (pd.read_csv(out / "inference.csv")["inference_time"] > 0).all()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["quick"] is True and manifest["settings"]["budget"] == settings["budget"]
+    for name in ("learning_curves.png", "penalty_matrix.png", "error_cdf.png", "dami_magic.png"):
+        assert (out / name).stat().st_size > 0
+    section = (out / "section.md").read_text()
+    for name in runner.strategies("classifier"):
+        assert f"`{name}`" in section
+    for paper in ("BADGE", "DAMI", "DEIMOS", "DAL", "ALEX"):
+        assert f"**{paper}**" in section
+
+
+def test_readme_results_are_generated_from_the_committed_files():
+    report = _load("label_efficiency_report")
+    readme = (BENCHMARKS.parent / "README.md").read_text()
+    section = report.render(report.DEFAULT_RESULTS)
+    assert report.replace_section(readme, section) == readme
+    # The committed results come from the full run, by the documented command.
+    import json
+
+    manifest = json.loads((report.DEFAULT_RESULTS / "manifest.json").read_text())
+    assert manifest["quick"] is False
+    assert manifest["command"] == "OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --n-jobs 2"
+    runner = _load("label_efficiency")
+    assert manifest["settings"]["n_repeats"] == 5 and len(manifest["settings"]["batch_sizes"]) == 2
+    assert set(manifest["settings"]["datasets"]) == set(runner.DATASETS)
+
+
+def test_results_section_replacement_needs_both_markers():
+    report = _load("label_efficiency_report")
+    text = f"intro\n{report.BEGIN}\nold\n{report.END}\noutro\n"
+    assert report.replace_section(text, "new\n") == f"intro\n{report.BEGIN}\nnew\n{report.END}\noutro\n"
+    import pytest
+
+    with pytest.raises(ValueError, match="markers"):
+        report.replace_section("no markers here", "new\n")
