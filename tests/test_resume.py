@@ -3,7 +3,8 @@
 Every strategy's learner is pickled and ``joblib.dump``-ed after two rounds
 (query, teach), loaded in a fresh Python process, and continued there for two
 more rounds; the learner that never stopped must give the same queries and
-the same predictions. One child process handles every strategy: starting one
+the same predictions. A simulation saved after two of its rounds finishes in
+the child as it would have without the stop. One child process handles every strategy: starting one
 that imports torch costs seconds.
 """
 
@@ -20,6 +21,7 @@ import pytest
 
 import skactive
 from skactive import ActiveLearner
+from skactive.model_selection import ActiveLearningSimulation, simulate_active_learning
 from skactive.strategies import (
     ALBL,
     ALEX,
@@ -69,6 +71,7 @@ CASES = [f"classifier-{name}" for name in CLASSIFICATION] + [
     f"regressor-{name}" for name in REGRESSION
 ]
 BATCH = 5
+SIMULATION = dict(initial_size=6, query_size=4, n_rounds=4, random_state=0)
 
 # Loads each saved learner, continues the loop (query, teach, query) and
 # writes what it saw. Argument: the working folder.
@@ -105,6 +108,13 @@ CHILD = textwrap.dedent(
                 out[f"{key}-proba3"] = learner.predict_proba(X_test)
             rest = np.delete(np.arange(len(pool)), idx)
             out[f"{key}-query4"] = rest[learner.query(pool[rest], %(batch)d)]
+
+    # The simulation stopped after two rounds runs its remaining ones.
+    simulation = joblib.load(f"{folder}/simulation.joblib")
+    simulation.run(data["sim-X"], data["sim-y"], X_test, data["sim-y_test"])
+    out["sim-queried"] = np.concatenate(simulation.results_["queried"].tolist())
+    out["sim-n_labeled"] = simulation.results_["n_labeled"].to_numpy()
+    out["sim-score"] = simulation.results_["score"].to_numpy()
     np.savez(f"{folder}/child.npz", **out)
     with open(f"{folder}/child.json", "w") as f:
         json.dump({"skactive": skactive.__file__}, f)
@@ -122,6 +132,10 @@ def _learner(case):
         net = make_regressor_net(module__batch_norm=True, max_epochs=20)
         strategy = REGRESSION[name]
     return ActiveLearner(net, query_strategy=strategy, random_state=0)
+
+
+def _simulation_learner():
+    return ActiveLearner(make_classifier_net(max_epochs=5), query_strategy=ALBL())
 
 
 def _oracles(X):
@@ -156,6 +170,12 @@ def resumed(tmp_path_factory):
         joblib.dump(learner, folder / f"{case}.joblib")
         data[f"{case}-pool"], data[f"{case}-pool_index"] = pool[left], left
         running[case] = learner, pool[left], oracles[task][left]
+    # A simulation stopped after two of its four rounds.
+    sim_data = X_seed, y[::2], X_test, y[1::2]
+    simulation = ActiveLearningSimulation(_simulation_learner(), **SIMULATION)
+    simulation.run(*sim_data, max_rounds=2)
+    joblib.dump(simulation, folder / "simulation.joblib")
+    data.update({"sim-X": X_seed, "sim-y": y[::2], "sim-y_test": y[1::2]})
     np.savez(folder / "data.npz", **data)
     with open(folder / "cases.json", "w") as f:
         json.dump(CASES, f)
@@ -181,6 +201,10 @@ def resumed(tmp_path_factory):
             expected[f"{key}-proba3"] = learner.predict_proba(X_test)
         rest = np.delete(np.arange(len(left_pool)), idx)
         expected[f"{key}-query4"] = rest[learner.query(left_pool[rest], BATCH)]
+    reference = simulate_active_learning(_simulation_learner(), *sim_data, **SIMULATION)
+    expected["sim-queried"] = np.concatenate(reference["queried"].tolist())
+    expected["sim-n_labeled"] = reference["n_labeled"].to_numpy()
+    expected["sim-score"] = reference["score"].to_numpy()
     with open(folder / "child.json") as f:
         info = json.load(f)
     return expected, dict(np.load(folder / "child.npz")), info
@@ -211,3 +235,10 @@ def test_reloaded_learner_continues_like_the_one_that_never_stopped(resumed, cas
     # Two real rounds: BATCH distinct rows each, none asked twice.
     both = np.concatenate([expected[f"{case}-query3"], got[f"{case}-{dump}-query4"]])
     assert np.unique(both).shape[0] == 2 * BATCH
+
+
+def test_simulation_saved_mid_run_finishes_in_a_new_process(resumed):
+    expected, got, _ = resumed
+    assert got["sim-n_labeled"].tolist() == [6, 10, 14, 18, 22]
+    for name in ("sim-n_labeled", "sim-queried", "sim-score"):
+        np.testing.assert_array_equal(got[name], expected[name], err_msg=name)
