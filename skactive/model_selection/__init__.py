@@ -1,7 +1,9 @@
 """Simulated active-learning experiments and the metrics that compare strategies.
 
 - :func:`simulate_active_learning`: one pool-based run with labels as the
-  oracle (seed set, rounds of queries, a test score after each).
+  oracle (seed set, rounds of queries, a test score after each);
+  :class:`ActiveLearningSimulation` is the same run as an object that can be
+  interrupted, saved and continued from its last completed round.
 - :func:`cross_validate_strategies`: several strategies x folds x repeats,
   every strategy of a repeat starting from the same seed set, in parallel
   with joblib, as a tidy pandas DataFrame.
@@ -23,10 +25,11 @@ from ._metrics import (
 )
 from ._protocol import dami_protocol
 from ._report import learning_curves, results_error_cdf, results_penalty_matrix, summarize_results
-from ._simulation import draw_initial_set, simulate_active_learning
+from ._simulation import ActiveLearningSimulation, draw_initial_set, simulate_active_learning
 from ._validation import cross_validate_strategies
 
 __all__ = [
+    "ActiveLearningSimulation",
     "area_under_learning_curve",
     "cross_validate_strategies",
     "dami_protocol",

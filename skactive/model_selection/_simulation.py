@@ -1,15 +1,17 @@
 """One simulated pool-based active-learning experiment, labels as the oracle."""
 
+import copy
 import time
 from numbers import Integral, Real
 
+import joblib
 import numpy as np
-from sklearn.base import clone, is_classifier
+from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.validation import _num_samples, check_consistent_length
 
-__all__ = ["draw_initial_set", "simulate_active_learning"]
+__all__ = ["ActiveLearningSimulation", "draw_initial_set", "simulate_active_learning"]
 
 #: Columns of the table returned by :func:`simulate_active_learning`.
 SIMULATION_COLUMNS = ["round", "n_labeled", "score", "query_time", "fit_time", "queried"]
@@ -217,8 +219,18 @@ def simulate_active_learning(
         ``queried`` (ndarray of the indices into ``X`` labelled in that round,
         in selection order; the seed set in round 0).
 
+    Raises
+    ------
+    KeyboardInterrupt
+        On Ctrl-C, with the interrupted experiment attached as its
+        ``simulation`` attribute: ``error.simulation.results_`` holds every
+        completed round and ``error.simulation.run(X, y, X_test, y_test)``
+        continues from them to the results of an uninterrupted run.
+
     See Also
     --------
+    ActiveLearningSimulation : the same experiment as an object that can be
+        stopped, saved and continued (e.g. checkpointed after each round).
     cross_validate_strategies : many strategies, folds and repeats.
 
     Examples
@@ -238,8 +250,324 @@ def simulate_active_learning(
     >>> res["n_labeled"].tolist()
     [6, 11, 16, 21]
     """
-    import pandas as pd
+    simulation = ActiveLearningSimulation(
+        learner,
+        initial_size=initial_size,
+        per_class=per_class,
+        initial_indices=initial_indices,
+        query_size=query_size,
+        n_rounds=n_rounds,
+        budget=budget,
+        scoring=scoring,
+        random_state=random_state,
+    )
+    try:
+        simulation.run(X, y, X_test, y_test)
+    except KeyboardInterrupt as error:
+        error.simulation = simulation
+        if hasattr(error, "add_note"):  # Python 3.11+
+            error.add_note(
+                "The rounds completed before the interrupt are in error.simulation.results_; "
+                "error.simulation.run(X, y, X_test, y_test) continues from them."
+            )
+        raise
+    return simulation.results_
 
+
+class ActiveLearningSimulation(BaseEstimator):
+    """A simulated active-learning experiment that can be stopped and continued.
+
+    The object form of :func:`simulate_active_learning`, for long runs:
+    :meth:`run` executes the rounds still to do and records each one as soon
+    as it completes. If a round is interrupted (Ctrl-C, an error, a killed
+    job after a checkpoint) the completed rounds stay in ``results_`` and the
+    interrupted one leaves no trace, so calling :meth:`run` again, in the
+    same process or after the object was pickled (or ``joblib.dump``-ed) and
+    loaded in a new one, continues from the last completed round. The final
+    results are those of a run that never stopped (the times aside).
+
+    Parameters
+    ----------
+    learner : ActiveLearner
+        The learner to simulate, with its query strategy. It is cloned, not
+        modified; the clone is ``learner_``.
+    initial_size : int or float, default=None
+        Size of a random seed set: a number of rows, or a fraction in (0, 1)
+        of ``n_train``.
+    per_class : int, default=None
+        Stratified seed set with this many rows per class (ALEX §4.1).
+    initial_indices : array-like of int, default=None
+        The seed set itself, as indices into ``X``. Exactly one of
+        ``initial_size``, ``per_class`` and ``initial_indices`` is given.
+    query_size : int or float, default=10
+        Rows queried per round: a number, or a fraction in (0, 1) of
+        ``n_train``.
+    n_rounds : int, default=None
+        Number of rounds. The last round is cut short if the pool runs out.
+    budget : int or float, default=None
+        Final number of labelled rows (seed set included), or a fraction in
+        (0, 1] of ``n_train``. Exactly one of ``n_rounds`` and ``budget`` is
+        given.
+    scoring : str or callable, default=None
+        A scikit-learn scorer name or a callable ``scorer(estimator, X, y)``;
+        None uses ``learner.score``. A callable must be picklable for the
+        simulation to be.
+    random_state : int, RandomState instance or None, default=None
+        Resolved once, when the simulation starts, into the seed of the seed
+        set and the learner's ``random_state``.
+
+    Attributes
+    ----------
+    learner_ : ActiveLearner
+        The clone of ``learner``, fitted on the seed set and the rows of every
+        completed round.
+    initial_indices_ : ndarray of shape (n_initial,)
+        The seed set, as indices into ``X``.
+    schedule_ : ndarray of shape (n_planned_rounds,)
+        Rows to query in each round after the seed set, fixed when the
+        simulation starts.
+    pool_indices_ : ndarray of shape (n_pool,)
+        Indices into ``X`` of the rows still unlabelled, sorted.
+    n_rounds_ : int
+        Query rounds completed (the seed set not counted).
+    finished_ : bool
+        Whether every planned round is completed.
+    results_ : pandas.DataFrame of shape (n_rounds_ + 1, 6)
+        One row per completed round, round 0 being the seed set, with the
+        columns of :func:`simulate_active_learning`: ``round``,
+        ``n_labeled``, ``score``, ``query_time``, ``fit_time``, ``queried``.
+
+    See Also
+    --------
+    simulate_active_learning : the same experiment in one call.
+
+    Notes
+    -----
+    Parameters are read when the simulation starts (the first :meth:`run`);
+    to start over, use ``sklearn.base.clone(simulation)``. The data are not
+    stored: give :meth:`run` the same ``X, y, X_test, y_test`` each time (it
+    checks). A round commits only once it has queried, taught the learner
+    and been scored; if it fails, the learner (its query strategy's state
+    included, e.g. ALBL's bandit) is put back as it was before the round.
+
+    Examples
+    --------
+    >>> import joblib, torch
+    >>> from skorch import NeuralNetClassifier
+    >>> from sklearn.datasets import load_iris
+    >>> from skactive import ActiveLearner
+    >>> from skactive.nets import MLP
+    >>> from skactive.model_selection import ActiveLearningSimulation
+    >>> X, y = load_iris(return_X_y=True)
+    >>> net = NeuralNetClassifier(MLP, criterion=torch.nn.CrossEntropyLoss, max_epochs=5,
+    ...                           train_split=None, verbose=0)
+    >>> sim = ActiveLearningSimulation(ActiveLearner(net, query_strategy="margin"),
+    ...                                per_class=2, query_size=5, n_rounds=3, random_state=0)
+    >>> sim = sim.run(X[::2], y[::2], X[1::2], y[1::2], max_rounds=1)  # seed set, round 1
+    >>> sim.results_["n_labeled"].tolist()
+    [6, 11]
+    >>> sim = sim.run(X[::2], y[::2], X[1::2], y[1::2])  # the rest; also after a Ctrl-C
+    >>> sim.results_["n_labeled"].tolist(), sim.finished_
+    ([6, 11, 16, 21], True)
+
+    A checkpoint after every round, to continue in a new process if this one
+    dies: ``while not sim.run(X, y, X_test, y_test, max_rounds=1).finished_:
+    joblib.dump(sim, "simulation.joblib")``, then ``joblib.load`` it and
+    call :meth:`run` again.
+    """
+
+    def __init__(
+        self,
+        learner,
+        *,
+        initial_size=None,
+        per_class=None,
+        initial_indices=None,
+        query_size=10,
+        n_rounds=None,
+        budget=None,
+        scoring=None,
+        random_state=None,
+    ):
+        self.learner = learner
+        self.initial_size = initial_size
+        self.per_class = per_class
+        self.initial_indices = initial_indices
+        self.query_size = query_size
+        self.n_rounds = n_rounds
+        self.budget = budget
+        self.scoring = scoring
+        self.random_state = random_state
+
+    def run(self, X, y, X_test, y_test, *, max_rounds=None):
+        """Run the rounds still to do, or at most ``max_rounds`` of them.
+
+        The first call starts the simulation: it draws the seed set, fits
+        the learner on it and scores it (round 0). Each later round queries
+        the pool, teaches the learner the queried rows' labels and scores
+        it, and is recorded in ``results_`` only once all of that succeeded.
+        On a finished simulation it does nothing.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_train, n_features)
+            Training rows: the seed set and the pool.
+        y : array-like of shape (n_train,) or (n_train, n_targets)
+            Their labels, revealed as rows are queried.
+        X_test : array-like of shape (n_test, n_features)
+        y_test : array-like of shape (n_test,) or (n_test, n_targets)
+            The test set scored after the seed set and after each round.
+            The same four arrays must be given to every call.
+        max_rounds : int, default=None
+            Run at most this many query rounds in this call (the seed set
+            not counted), e.g. 1 to checkpoint after each round; None runs
+            them all.
+
+        Returns
+        -------
+        self : ActiveLearningSimulation
+            With ``results_`` holding every completed round.
+
+        Raises
+        ------
+        KeyboardInterrupt, Exception
+            Whatever interrupted a round; the rounds completed before it are
+            kept and the next call continues from them.
+        """
+        if max_rounds is not None and (
+            isinstance(max_rounds, bool) or not isinstance(max_rounds, Integral) or max_rounds < 0
+        ):
+            raise ValueError(
+                f"max_rounds must be a non-negative integer or None, got {max_rounds!r}."
+            )
+        if not hasattr(self, "results_"):
+            self._start(X, y, X_test, y_test)
+        elif _fingerprint(X, y, X_test, y_test) != self._data_key:
+            raise ValueError(
+                "X, y, X_test and y_test differ from those this simulation started with; "
+                "give the same data to continue it, or clone the simulation to start anew."
+            )
+        y = np.asarray(y)
+        scorer = check_scoring(self.learner_, scoring=self.scoring)
+        done = 0
+        while not self.finished_ and (max_rounds is None or done < max_rounds):
+            self._run_round(X, y, X_test, np.asarray(y_test), scorer)
+            done += 1
+        return self
+
+    def _start(self, X, y, X_test, y_test):
+        """Draw and fit the seed set (round 0); commit only if it all succeeds."""
+        learner, initial, sizes = _prepare(
+            self.learner,
+            X,
+            y,
+            X_test,
+            y_test,
+            initial_size=self.initial_size,
+            per_class=self.per_class,
+            initial_indices=self.initial_indices,
+            query_size=self.query_size,
+            n_rounds=self.n_rounds,
+            budget=self.budget,
+            scoring=self.scoring,
+            random_state=self.random_state,
+        )
+        data_key = _fingerprint(X, y, X_test, y_test)
+        y, y_test = np.asarray(y), np.asarray(y_test)
+        scorer = check_scoring(learner, scoring=self.scoring)
+        start = time.perf_counter()
+        learner.fit(_safe_indexing(X, initial), y[initial])
+        fit_time = time.perf_counter() - start
+        row = (0, initial.shape[0], float(scorer(learner, X_test, y_test)), 0.0, fit_time, initial)
+        self._commit(
+            learner_=learner,
+            initial_indices_=initial,
+            schedule_=np.asarray(sizes, dtype=np.int64),
+            pool_indices_=np.setdiff1d(np.arange(_num_samples(X)), initial),
+            n_rounds_=0,
+            finished_=len(sizes) == 0,
+            _data_key=data_key,
+            _rows=[row],
+        )
+
+    def _run_round(self, X, y, X_test, y_test, scorer):
+        """Query, teach, score one round; on any failure put the learner back."""
+        learner, pool = self.learner_, self.pool_indices_
+        round_ = self.n_rounds_ + 1
+        n = int(self.schedule_[round_ - 1])
+        # teach only commits once training succeeded, by replacing attributes:
+        # a shallow copy restores them. The query strategy may change its own
+        # state in place (ALBL's bandit): it is copied in full.
+        saved = dict(learner.__dict__)
+        saved["query_strategy_"] = copy.deepcopy(learner.query_strategy_)
+        try:
+            start = time.perf_counter()
+            picked = pool[learner.query(_safe_indexing(X, pool), n)]
+            query_time = time.perf_counter() - start
+            start = time.perf_counter()
+            learner.teach(_safe_indexing(X, picked), y[picked])
+            fit_time = time.perf_counter() - start
+            score = float(scorer(learner, X_test, y_test))
+        except BaseException:
+            added = learner.__dict__.keys() - saved.keys()
+            learner.__dict__.update(saved)
+            for key in added:
+                del learner.__dict__[key]
+            raise
+        n_labeled = self._rows[-1][1] + n
+        self._commit(
+            pool_indices_=np.setdiff1d(pool, picked),
+            n_rounds_=round_,
+            finished_=round_ == self.schedule_.shape[0],
+            _rows=self._rows + [(round_, n_labeled, score, query_time, fit_time, picked)],
+        )
+
+    def _commit(self, **attributes):
+        """Record a completed round: the table is built first, then one update."""
+        import pandas as pd
+
+        attributes["results_"] = pd.DataFrame(attributes["_rows"], columns=SIMULATION_COLUMNS)
+        # A single dict update: an interrupt lands before or after it, never inside.
+        self.__dict__.update(attributes)
+
+
+def _fingerprint(*datasets):
+    """A hash of the datasets' values, whatever their memory layout.
+
+    ``joblib.hash`` alone tells a strided view from its contiguous copy; the
+    same rows loaded again in another process must match.
+    """
+    parts = []
+    for data in datasets:
+        if hasattr(data, "columns") and hasattr(data, "iloc"):  # a DataFrame, column by column
+            parts.append(
+                [(name, np.ascontiguousarray(data[name].to_numpy())) for name in data.columns]
+            )
+        else:
+            try:
+                parts.append(np.ascontiguousarray(np.asarray(data)))
+            except (TypeError, ValueError):  # not array-like: hashed as it is
+                parts.append(data)
+    return joblib.hash(parts)
+
+
+def _prepare(
+    learner,
+    X,
+    y,
+    X_test,
+    y_test,
+    *,
+    initial_size,
+    per_class,
+    initial_indices,
+    query_size,
+    n_rounds,
+    budget,
+    scoring,
+    random_state,
+):
+    """Validate a simulation's input; return the seeded clone, seed set and schedule."""
     _check_learner(learner)
     check_consistent_length(X, y)
     check_consistent_length(X_test, y_test)
@@ -264,26 +592,8 @@ def simulate_active_learning(
     learner = clone(learner).set_params(random_state=learner_seed)
     if is_classifier(learner) and learner.get_params().get("classes") is None:
         learner.set_params(classes=np.unique(np.concatenate([y.ravel(), y_test.ravel()])))
-    scorer = check_scoring(learner, scoring=scoring)
-
-    start = time.perf_counter()
-    learner.fit(_safe_indexing(X, initial), y[initial])
-    fit_time = time.perf_counter() - start
-    rows = [(0, initial.shape[0], float(scorer(learner, X_test, y_test)), 0.0, fit_time, initial)]
-    pool = np.setdiff1d(np.arange(n_train), initial)
-    n_labeled = initial.shape[0]
-    for round_, n in enumerate(sizes, start=1):
-        start = time.perf_counter()
-        picked = pool[learner.query(_safe_indexing(X, pool), n)]
-        query_time = time.perf_counter() - start
-        start = time.perf_counter()
-        learner.teach(_safe_indexing(X, picked), y[picked])
-        fit_time = time.perf_counter() - start
-        pool = np.setdiff1d(pool, picked)
-        n_labeled += n
-        score = float(scorer(learner, X_test, y_test))
-        rows.append((round_, n_labeled, score, query_time, fit_time, picked))
-    return pd.DataFrame(rows, columns=SIMULATION_COLUMNS)
+    check_scoring(learner, scoring=scoring)  # refuses a bad scoring before any training
+    return learner, initial, sizes
 
 
 def _check_learner(learner):
