@@ -132,13 +132,20 @@ def _load(args):
         )
     import pandas as pd
 
-    frame = pd.read_csv(path)
+    try:
+        frame = pd.read_csv(path)
+    except (ValueError, OSError) as error:  # pandas' parser errors are ValueErrors
+        raise ValueError(f"{path.name} could not be read as a CSV file: {error}") from None
     target = args.target if args.target is not None else frame.columns[-1]
     if target not in frame.columns:
         raise ValueError(
             f"{path.name} has no column {target!r}; its columns: {list(frame.columns)}"
         )
     features = frame.drop(columns=[target])
+    if features.shape[1] == 0:
+        raise ValueError(
+            f"{path.name} has only the target column {target!r}: there are no feature columns."
+        )
     text = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
     if text:
         raise ValueError(
@@ -152,6 +159,11 @@ def _load(args):
         classification = not (numeric and np.any(y != np.round(y)))
     else:
         classification = args.task == "classification"
+    if classification and np.unique(y).shape[0] < 2:
+        raise ValueError(
+            f"The target {target!r} of {path.name} has a single value ({y[0].tolist()!r}): a "
+            "classification needs at least 2 classes."
+        )
     return features.to_numpy(dtype=np.float64), y, path.stem, classification
 
 
@@ -310,7 +322,21 @@ def _add_compare(commands):
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _check_size(parser, option, value, *, allow_one=False):
+    """A count must be at least 1, a fraction lie in (0, 1) (or (0, 1])."""
+    if isinstance(value, int):
+        if value < 1:
+            parser.error(f"--{option} must be at least 1 row (or a fraction), got {value}")
+    elif not (0 < value < 1 or (allow_one and value == 1)):
+        interval = "(0, 1]" if allow_one else "(0, 1)"
+        parser.error(f"--{option} {value}: a fraction must lie in {interval}")
+
+
 def _check_compare(args, parser):
+    from pathlib import Path
+
+    from sklearn.metrics import get_scorer_names
+
     unknown = sorted(set(args.strategies.split(",")) - set(STRATEGY_ALIASES))
     if unknown:
         parser.error(f"unknown strategies {unknown}; choose among {sorted(STRATEGY_ALIASES)}")
@@ -318,6 +344,18 @@ def _check_compare(args, parser):
         if getattr(args, option) < (2 if option == "folds" else 1):
             minimum = 2 if option == "folds" else 1
             parser.error(f"--{option.replace('_', '-')} must be at least {minimum}")
+    _check_size(parser, "initial-size", args.initial_size)
+    _check_size(parser, "query-size", args.query_size)
+    _check_size(parser, "budget", args.budget, allow_one=True)
+    if args.n_jobs == 0:
+        parser.error("--n-jobs must be a number of workers (at least 1), or -1 for every core")
+    if args.scoring is not None and args.scoring not in get_scorer_names():
+        parser.error(
+            f"unknown --scoring {args.scoring!r}: use a scikit-learn scorer name such as "
+            "accuracy, roc_auc_ovr or r2 (see sklearn.metrics.get_scorer_names())"
+        )
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        parser.error(f"--out {args.out} exists and is not a folder")
 
 
 def _parser():
@@ -347,7 +385,7 @@ def main(argv=None):
         _check_compare(args, parser)
         try:
             run_compare(args)
-        except (ValueError, ImportError) as error:
+        except (ValueError, ImportError, OSError) as error:
             parser.error(str(error))
     if args.command == "demo":
         unknown = sorted(set(args.strategies.split(",")) - set(STRATEGY_ALIASES))
@@ -355,7 +393,7 @@ def main(argv=None):
             _parser().error(
                 f"unknown strategies {unknown}; choose among {sorted(STRATEGY_ALIASES)}"
             )
-        for name in ("repeats", "initial_size", "query_size", "max_epochs"):
+        for name in ("repeats", "initial_size", "query_size", "max_epochs", "threads"):
             if getattr(args, name) < 1:
                 _parser().error(f"--{name.replace('_', '-')} must be at least 1")
         if args.rounds < 0:

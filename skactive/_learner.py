@@ -102,6 +102,14 @@ def _is_1d(X):
     return isinstance(X, (list, tuple)) and len(X) > 0 and np.isscalar(X[0])
 
 
+def _is_empty(X):
+    """Whether ``X`` has no rows (an empty array, frame or list)."""
+    shape = getattr(X, "shape", None)
+    if shape is not None:
+        return len(shape) >= 1 and shape[0] == 0
+    return isinstance(X, (list, tuple)) and len(X) == 0
+
+
 def _concat_rows(a, b):
     """Append rows ``b`` to the labelled rows ``a`` (ndarray or DataFrame)."""
     if hasattr(a, "iloc"):
@@ -369,6 +377,10 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         preprocessing by :meth:`_network_input`. ``copy=True`` (for rows that
         join the labelled set) guarantees the learner owns its data.
         """
+        if X is None:
+            raise ValueError(
+                f"{name} is None: pass an array-like of shape (n_samples, n_features)."
+            )
         if sp.issparse(X):
             raise TypeError(
                 f"Sparse data was passed for {name}, but ActiveLearner needs dense "
@@ -390,7 +402,16 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
             if _num_samples(X) == 0:
                 raise ValueError(f"{name} is empty: found 0 samples, a minimum of 1 is required.")
             return X.copy() if copy else X
-        return validate_data(self, X, reset=reset, dtype=np.float32, copy=copy)
+        try:
+            return validate_data(self, X, reset=reset, dtype=np.float32, copy=copy)
+        except ValueError as error:
+            if "could not convert" not in str(error):
+                raise
+            raise ValueError(
+                f"{name} has values that are not numbers ({error}). A network needs numeric "
+                "columns: encode the others first, or pass a Pipeline whose first steps do "
+                "(e.g. a ColumnTransformer with a OneHotEncoder)."
+            ) from error
 
     def _validate_y(self, y, n_samples):
         if y is None:
@@ -713,9 +734,9 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
             raise TypeError(f"n must be an integer, got {n!r}.")
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}.")
-        if hasattr(X_pool, "shape") and len(X_pool.shape) >= 1 and X_pool.shape[0] == 0:
+        if _is_empty(X_pool):
             raise ValueError("X_pool is empty: there is nothing to query.")
-        X_pool = self._validate_X(X_pool, reset=False)
+        X_pool = self._validate_X(X_pool, reset=False, name="X_pool")
         n_pool = _num_samples(X_pool)
         if n > n_pool:
             raise ValueError(f"n={n} is larger than the pool, which has {n_pool} rows.")

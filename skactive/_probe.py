@@ -165,7 +165,9 @@ def _capturing_final_linear(module):
         raise ValueError(
             f"{type(module).__name__} has no torch.nn.Linear layer: this strategy needs a "
             "network whose output comes from a final nn.Linear (its input is the "
-            "penultimate embedding)."
+            "penultimate embedding). End the module with an nn.Linear (as "
+            "skactive.nets.MLP does), or choose a strategy that needs no embedding "
+            "(e.g. 'entropy' or 'dami')."
         )
     record = {}
 

@@ -46,10 +46,13 @@ def _mlp(n_features, hidden_layer_sizes):
 
 
 def _check_parameters(hidden_layer_sizes, max_epochs, accuracy_threshold, batch_size, lr):
-    sizes = tuple(hidden_layer_sizes)
+    try:
+        sizes = tuple(hidden_layer_sizes)
+    except TypeError:  # a bare int, None
+        sizes = (None,)
     if any(not isinstance(s, Integral) or isinstance(s, bool) or s < 1 for s in sizes):
         raise ValueError(
-            f"hidden_layer_sizes must be positive integers, got {hidden_layer_sizes!r}."
+            f"hidden_layer_sizes must be a tuple of positive integers, got {hidden_layer_sizes!r}."
         )
     for name, value in (("max_epochs", max_epochs), ("batch_size", batch_size)):
         if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:

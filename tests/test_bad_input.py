@@ -1,12 +1,59 @@
-"""Bad input: a clear error, and the learner exactly as it was."""
+"""Bad input: a clear error, and the learner exactly as it was.
+
+Each table row is one bad input: an id (also the row of ``docs/bad_input.md``
+that tells users what to expect), how to build the learner, the failing call,
+the error type and a pattern its message must match. After the error the
+learner must be unchanged: its parameters, labelled set, rounds, seeds,
+predictions, next query, network weights and query-strategy state; and so
+must NumPy's and torch's global random generators.
+
+- ``LEARNER_CASES``: ``fit`` / ``query`` / ``teach`` / ``predict`` of
+  :class:`~skactive.ActiveLearner`.
+- ``STRATEGY_CASES``: strategies given a network they cannot use (no final
+  ``nn.Linear``, no dropout, shap failing), bad strategy parameters,
+  classifier-only strategies on a regressor, broken custom strategies.
+- ``EVERY_STRATEGY_CASES``: ``n <= 0``, ``n > pool`` and an empty pool,
+  run with each of the 16 strategies.
+- ``ACCEPTED_CASES``: inputs that are legitimate (duplicate rows in the
+  pool): every strategy answers with ``n`` distinct indices.
+
+The simulation and CLI tables are in ``test_bad_input_experiments.py``.
+"""
+
+import copy
+import pickle
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 import torch
 from sklearn.exceptions import NotFittedError
+from skorch import NeuralNetClassifier
+from torch import nn
 
 from skactive import ActiveLearner
+from skactive.strategies import (
+    ALBL,
+    ALEX,
+    BADGE,
+    BALD,
+    DAL,
+    DAMI,
+    DEIMOS,
+    EGL,
+    STRATEGY_ALIASES,
+    BatchBALD,
+    CallableStrategy,
+    CoreSet,
+    DensityWeighted,
+    Entropy,
+    LeastConfidence,
+    Margin,
+    MaxVariance,
+    Random,
+)
 
 from .conftest import make_classifier_net, make_regressor_net
 
@@ -14,6 +61,7 @@ rng = np.random.RandomState(0)
 X = np.r_[rng.normal(0, 1, (30, 2)), rng.normal(4, 1, (30, 2))].astype(np.float32)
 y = np.repeat([0, 1], 30)
 POOL = rng.normal(2, 2, (40, 2)).astype(np.float32)
+POOL_LABELS = (POOL.sum(axis=1) > 4).astype(np.int64)  # the oracle of the pool
 
 
 def with_value(array, value):
@@ -22,50 +70,199 @@ def with_value(array, value):
     return array
 
 
+def with_text(array):
+    """``array`` as an object array with one string cell."""
+    array = array.astype(object)
+    array[1, 1] = "abc"
+    return array
+
+
 def fitted(**kwargs):
     return ActiveLearner(make_classifier_net(max_epochs=5), random_state=0, **kwargs).fit(X, y)
 
 
+# ------------------------------------------------------------ exotic modules
+
+
+class ConvHead(nn.Module):
+    """A classifier with dropout but no nn.Linear: 1x1 convolutions over features."""
+
+    def __init__(self, n_features_in=None, n_outputs=None):
+        super().__init__()
+        self.hidden = nn.Conv1d(n_features_in, 16, 1)
+        self.dropout = nn.Dropout(0.2)
+        self.out = nn.Conv1d(16, n_outputs, 1)
+
+    def forward(self, X):
+        h = self.dropout(torch.relu(self.hidden(X[:, :, None])))
+        return self.out(h)[:, :, 0]
+
+
+class SharedActivation(nn.Module):
+    """One nn.ReLU instance used after two layers of different widths.
+
+    Legitimate torch, and it trains; shap's DeepExplainer, which stores each
+    module's input on the module, cannot explain it.
+    """
+
+    def __init__(self, n_features_in=None, n_outputs=None):
+        super().__init__()
+        self.a = nn.Linear(n_features_in, 16)
+        self.b = nn.Linear(16, 8)
+        self.c = nn.Linear(8, n_outputs)
+        self.act = nn.ReLU()
+
+    def forward(self, X):
+        return self.c(self.act(self.b(self.act(self.a(X)))))
+
+
+def custom_net(module, **kwargs):
+    return NeuralNetClassifier(
+        module,
+        criterion=nn.CrossEntropyLoss,
+        optimizer=torch.optim.Adam,
+        lr=0.02,
+        max_epochs=5,
+        train_split=None,
+        verbose=0,
+        **kwargs,
+    )
+
+
+def learner_with(strategy, net=None, target=y):
+    """A fitted learner querying with ``strategy`` (an object or an alias)."""
+    net = make_classifier_net(max_epochs=5) if net is None else net
+    return ActiveLearner(net, query_strategy=strategy, random_state=0).fit(X, target)
+
+
+def regressor_with(strategy, **net_params):
+    return learner_with(strategy, make_regressor_net(max_epochs=5, **net_params), X[:, 0])
+
+
+#: Cheap settings of every strategy, so that a query takes a fraction of a second.
+FAST = {
+    "random": Random(),
+    "least_confidence": LeastConfidence(),
+    "margin": Margin(),
+    "entropy": Entropy(),
+    "bald": BALD(n_mc_samples=4),
+    "batchbald": BatchBALD(n_mc_samples=4, n_configurations=20),
+    "max_variance": MaxVariance(n_mc_samples=4),
+    "deimos": DEIMOS(n_mc_samples=4, n_candidates=20),
+    "badge": BADGE(),
+    "coreset": CoreSet(),
+    "dami": DAMI(),
+    "egl": EGL(),
+    "dal": DAL(n_mini_queries=2, hidden_layer_sizes=(8,), max_epochs=3),
+    "alex": ALEX(n_background=5),
+    "density_weighted": DensityWeighted(),
+    "albl": ALBL(),
+}
+
+
+# Custom strategies written badly (module level, so the learner pickles).
+def repeats_a_row(learner, X_pool, n):
+    return np.zeros(n, dtype=np.int64)
+
+
+def too_few(learner, X_pool, n):
+    return np.arange(n - 1)
+
+
+def outside_the_pool(learner, X_pool, n):
+    return np.arange(n) + X_pool.shape[0]
+
+
+def needs_ten_rows(learner, X_pool, n):
+    if X_pool.shape[0] < 10:
+        raise ValueError("needs_ten_rows needs a pool of at least 10 rows")
+    return np.arange(n)
+
+
+def albl_waiting_for_a_reward():
+    """ALBL with a query taught and its reward pending; one expert is picky."""
+    learner = learner_with(ALBL([Margin(), CallableStrategy(needs_ten_rows)]))
+    idx = learner.query(POOL, 3)
+    return learner.teach(POOL[idx], POOL_LABELS[idx])
+
+
+# ------------------------------------------------------------------ snapshot
+
+
 def _query_or_error(learner):
+    # On a copy: a query may change a stateful strategy (ALBL's bandit).
     try:
-        return learner.query(POOL, 3)
+        return copy.deepcopy(learner).query(POOL, 3)
     except ValueError as error:  # a strategy that refuses this learner
         return str(error)
 
 
 def snapshot(learner):
-    if not hasattr(learner, "estimator_"):
-        return None
-    return {
-        "X": learner.X_labeled_.copy(),
-        "y": learner.y_labeled_.copy(),
-        "rounds": learner.n_rounds_,
-        "predictions": (
-            learner.predict_proba(POOL)
-            if hasattr(learner, "predict_proba")
-            else learner.predict(POOL)
-        ),
-        "query": _query_or_error(learner),
-        "state": {k: v.clone() for k, v in learner.network_.module_.state_dict().items()},
+    """Everything a failing call must leave as it was."""
+    state = {
+        "params": {k: repr(v) for k, v in learner.get_params(deep=False).items()},
+        "attributes": sorted(vars(learner)),
     }
+    if not hasattr(learner, "estimator_"):
+        return state
+    state.update(
+        {
+            "X": learner.X_labeled_.copy(),
+            "y": learner.y_labeled_.copy(),
+            "rounds": learner.labeled_rounds_.copy(),
+            "n_rounds": learner.n_rounds_,
+            "seed": learner._base_seed,
+            "strategy": pickle.dumps(learner.query_strategy_),
+            "predictions": (
+                learner.predict_proba(POOL)
+                if hasattr(learner, "predict_proba")
+                else learner.predict(POOL)
+            ),
+            "query": _query_or_error(learner),
+            "weights": {k: v.clone() for k, v in learner.network_.module_.state_dict().items()},
+        }
+    )
+    return state
+
+
+def global_rng():
+    return np.random.get_state(), torch.get_rng_state()
 
 
 def assert_unchanged(before, learner):
     after = snapshot(learner)
-    if before is None:
-        assert after is None
-        return
-    np.testing.assert_array_equal(before["X"], after["X"])
-    np.testing.assert_array_equal(before["y"], after["y"])
-    assert before["rounds"] == after["rounds"]
-    np.testing.assert_array_equal(before["predictions"], after["predictions"])
-    np.testing.assert_array_equal(before["query"], after["query"])
-    for key, value in before["state"].items():
-        assert torch.equal(value, after["state"][key]), key
+    assert before.keys() == after.keys()
+    for key in before:
+        if key == "weights":
+            assert before[key].keys() == after[key].keys()
+            for name, value in before[key].items():
+                assert torch.equal(value, after[key][name]), name
+        elif isinstance(before[key], np.ndarray):
+            np.testing.assert_array_equal(before[key], after[key], err_msg=key)
+        else:
+            assert before[key] == after[key], key
+
+
+def assert_same_rng(before, after):
+    (numpy_before, torch_before), (numpy_after, torch_after) = before, after
+    assert numpy_before[0] == numpy_after[0]
+    np.testing.assert_array_equal(numpy_before[1], numpy_after[1])
+    assert numpy_before[2:] == numpy_after[2:]
+    assert torch.equal(torch_before, torch_after)
+
+
+def check_case(make, call, error, message):
+    learner = make()
+    before = snapshot(learner)
+    rng_before = global_rng()
+    with pytest.raises(error, match=message):
+        call(learner)
+    assert_same_rng(rng_before, global_rng())
+    assert_unchanged(before, learner)
 
 
 # (id, make the learner, the failing call, error type, message pattern)
-CASES = [
+LEARNER_CASES = [
     (
         "fit NaN in X",
         fitted,
@@ -244,19 +441,541 @@ CASES = [
         ValueError,
         "query_strategy",
     ),
+    (
+        "fit 3-D X",
+        fitted,
+        lambda m: m.fit(X[:, :, None], y),
+        ValueError,
+        "Found array with dim 3",
+    ),
+    (
+        "fit text in X",
+        fitted,
+        lambda m: m.fit(with_text(X), y),
+        ValueError,
+        "X has values that are not numbers .*could not convert string to float: 'abc'",
+    ),
+    (
+        "fit empty",
+        fitted,
+        lambda m: m.fit(X[:0], y[:0]),
+        ValueError,
+        r"Found array with 0 sample\(s\)",
+    ),
+    (
+        "fit 2-D y for a classifier",
+        fitted,
+        lambda m: m.fit(X, np.c_[y, y]),
+        ValueError,
+        r"y should be a 1d array, got an array of shape \(60, 2\)",
+    ),
+    (
+        "fit regressor with text labels",
+        lambda: regressor_with("random"),
+        lambda m: m.fit(X, np.where(y == 1, "yes", "no")),
+        ValueError,
+        "dtype='numeric' is not compatible with arrays of bytes/strings",
+    ),
+    (
+        "fit simulation leaves no pool",
+        lambda: ActiveLearner(make_classifier_net(), initial_size=60, random_state=0),
+        lambda m: m.fit(X, y),
+        ValueError,
+        "initial_size=60 leaves no pool to query",
+    ),
+    (
+        "fit training diverges",
+        lambda: ActiveLearner(make_classifier_net(lr=1e30, max_epochs=3), random_state=0),
+        lambda m: m.fit(X * 1e10, y),
+        ValueError,
+        "non-finite loss",
+    ),
+    (
+        "fit not a skorch net",
+        lambda: ActiveLearner(__import__("sklearn.linear_model").linear_model.Ridge()),
+        lambda m: m.fit(X, y),
+        TypeError,
+        "estimator must be a skorch NeuralNetClassifier or NeuralNetRegressor",
+    ),
+    (
+        "query 3-D pool",
+        fitted,
+        lambda m: m.query(POOL[:, :, None], 2),
+        ValueError,
+        "Found array with dim 3",
+    ),
+    (
+        "query text in pool",
+        fitted,
+        lambda m: m.query(with_text(POOL), 2),
+        ValueError,
+        "X_pool has values that are not numbers",
+    ),
+    ("query pool None", fitted, lambda m: m.query(None, 2), ValueError, "X_pool is None"),
+    ("query empty list", fitted, lambda m: m.query([], 1), ValueError, "X_pool is empty"),
+    ("query n bool", fitted, lambda m: m.query(POOL, True), TypeError, "n must be an integer"),
+    (
+        "query n > pool of 1",
+        fitted,
+        lambda m: m.query(POOL[:1], 2),
+        ValueError,
+        "n=2 is larger than the pool, which has 1 rows",
+    ),
+    (
+        "teach 3-D X",
+        fitted,
+        lambda m: m.teach(POOL[:2, :, None], [0, 1]),
+        ValueError,
+        "Found array with dim 3",
+    ),
+    (
+        "teach text in X",
+        fitted,
+        lambda m: m.teach(with_text(POOL[:3]), [0, 1, 0]),
+        ValueError,
+        "X has values that are not numbers",
+    ),
+    (
+        "teach sparse",
+        fitted,
+        lambda m: m.teach(sp.csr_matrix(POOL[:2]), [0, 1]),
+        TypeError,
+        "Sparse data was passed for X",
+    ),
+    (
+        "teach inf in X",
+        fitted,
+        lambda m: m.teach(with_value(POOL[:3], np.inf), [0, 1, 0]),
+        ValueError,
+        "Input X contains infinity",
+    ),
+    ("teach y None", fitted, lambda m: m.teach(POOL[:2], None), ValueError, "requires y"),
+    (
+        "teach NaN in y",
+        fitted,
+        lambda m: m.teach(POOL[:2], [np.nan, 1]),
+        ValueError,
+        "Input y contains NaN",
+    ),
+    (
+        "teach label outside declared classes",
+        lambda: fitted(classes=[0, 1, 2]),
+        lambda m: m.teach(POOL[:2], [0, 3]),
+        ValueError,
+        r"labels \[3\] that are not among the learner's classes \[0, 1, 2\]",
+    ),
+    (
+        "teach regression target to a classifier",
+        fitted,
+        lambda m: m.teach(POOL[:2], [0.5, 1.5]),
+        ValueError,
+        "Unknown label type: continuous",
+    ),
+    (
+        "teach a regressor more targets",
+        lambda: regressor_with("random"),
+        lambda m: m.teach(POOL[:2], [[0.0, 1.0], [1.0, 0.0]]),
+        ValueError,
+        "y has 2 targets, but the learner was fitted with 1",
+    ),
+    (
+        "predict 3-D X",
+        fitted,
+        lambda m: m.predict(POOL[:, :, None]),
+        ValueError,
+        "Found array with dim 3",
+    ),
+    (
+        "predict NaN in X",
+        fitted,
+        lambda m: m.predict(with_value(POOL, np.nan)),
+        ValueError,
+        "Input X contains NaN",
+    ),
+    (
+        "predict text in X",
+        fitted,
+        lambda m: m.predict(with_text(POOL)),
+        ValueError,
+        "X has values that are not numbers",
+    ),
+    (
+        "predict sparse",
+        fitted,
+        lambda m: m.predict(sp.csr_matrix(POOL)),
+        TypeError,
+        "Sparse data was passed for X",
+    ),
+    (
+        "predict empty",
+        fitted,
+        lambda m: m.predict(POOL[:0]),
+        ValueError,
+        r"Found array with 0 sample\(s\)",
+    ),
+    (
+        "predict_proba wrong width",
+        fitted,
+        lambda m: m.predict_proba(POOL[:, :1]),
+        ValueError,
+        "X has 1 features, but ActiveLearner is expecting 2",
+    ),
+]
+
+STRATEGY_CASES = [
+    (
+        "BADGE without nn.Linear",
+        lambda: learner_with(BADGE(), custom_net(ConvHead)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "ConvHead has no torch.nn.Linear layer.*End the module with an nn.Linear",
+    ),
+    (
+        "CoreSet without nn.Linear",
+        lambda: learner_with(CoreSet(), custom_net(ConvHead)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "ConvHead has no torch.nn.Linear layer",
+    ),
+    (
+        "DAL without nn.Linear",
+        lambda: learner_with(FAST["dal"], custom_net(ConvHead)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "ConvHead has no torch.nn.Linear layer",
+    ),
+    (
+        "DensityWeighted embedding without nn.Linear",
+        lambda: learner_with(DensityWeighted(representation="embedding"), custom_net(ConvHead)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "ConvHead has no torch.nn.Linear layer",
+    ),
+    (
+        "ALBL with CoreSet without nn.Linear",
+        lambda: learner_with(ALBL(), custom_net(ConvHead)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "ConvHead has no torch.nn.Linear layer",
+    ),
+    (
+        "BALD without dropout",
+        lambda: learner_with(FAST["bald"], make_classifier_net(max_epochs=5, module__dropout=0)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "need a network with a dropout layer.*MLP has none.*set module__dropout > 0",
+    ),
+    (
+        "BatchBALD without dropout",
+        lambda: learner_with(
+            FAST["batchbald"], make_classifier_net(max_epochs=5, module__dropout=0)
+        ),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "need a network with a dropout layer",
+    ),
+    (
+        "MaxVariance without dropout",
+        lambda: regressor_with(FAST["max_variance"], module__dropout=0),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "need a network with a dropout layer",
+    ),
+    (
+        "DEIMOS without dropout",
+        lambda: regressor_with(FAST["deimos"], module__dropout=0),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "need a network with a dropout layer",
+    ),
+    (
+        "ALEX shap fails on the module",
+        lambda: learner_with(ALEX(n_background=5), custom_net(SharedActivation)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "shap's deep explainer could not explain SharedActivation.*Choose another explainer",
+    ),
+    (
+        "BALD n_mc_samples 1",
+        lambda: learner_with(BALD(n_mc_samples=1)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "BALD needs an integer n_mc_samples >= 2, got 1",
+    ),
+    (
+        "MaxVariance n_mc_samples float",
+        lambda: learner_with(MaxVariance(n_mc_samples=2.5)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "MaxVariance needs an integer n_mc_samples >= 2, got 2.5",
+    ),
+    (
+        "BatchBALD n_configurations 0",
+        lambda: learner_with(BatchBALD(n_mc_samples=4, n_configurations=0)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "BatchBALD needs an integer n_configurations >= 1, got 0",
+    ),
+    (
+        "DEIMOS unknown noise_variance",
+        lambda: regressor_with(DEIMOS(n_mc_samples=4, noise_variance="huge")),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "DEIMOS noise_variance must be 'relative', 'precision' or a positive float",
+    ),
+    (
+        "DEIMOS precision without weight decay",
+        lambda: regressor_with(DEIMOS(n_mc_samples=4, noise_variance="precision")),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "needs weight decay: set the net's optimizer__weight_decay > 0",
+    ),
+    (
+        "ALEX unknown explainer",
+        lambda: learner_with(ALEX(explainer="lime")),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        r"explainer must be one of \('deep', 'gradient', 'kernel'\), got 'lime'",
+    ),
+    (
+        "ALEX n_candidates < n",
+        lambda: learner_with(ALEX(n_candidates=2)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "n_candidates must be an integer of at least n=3",
+    ),
+    (
+        "DAL n_mini_queries 0",
+        lambda: learner_with(DAL(n_mini_queries=0)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "n_mini_queries must be a positive integer, got 0",
+    ),
+    (
+        "DAL discriminator lr negative",
+        lambda: learner_with(DAL(lr=-1.0)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "DAL's discriminator: lr must be positive, got -1.0",
+    ),
+    (
+        "DAL hidden_layer_sizes int",
+        lambda: learner_with(DAL(hidden_layer_sizes=64)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "hidden_layer_sizes must be a tuple of positive integers, got 64",
+    ),
+    (
+        "DensityWeighted unknown representation",
+        lambda: learner_with(DensityWeighted(representation="pixels")),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "representation must be 'input' or 'embedding', got 'pixels'",
+    ),
+    (
+        "DensityWeighted on a regressor",
+        lambda: regressor_with(DensityWeighted()),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "with a regressor set n_clusters",
+    ),
+    (
+        "ALBL exploration 1.5",
+        lambda: learner_with(ALBL(exploration=1.5)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        r"exploration must be in \(0, 1\), got 1.5",
+    ),
+    (
+        "ALBL no experts",
+        lambda: learner_with(ALBL([])),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "ALBL needs at least one strategy",
+    ),
+    (
+        "ALBL failing expert keeps the bandit",
+        albl_waiting_for_a_reward,
+        lambda m: m.query(POOL[:5], 2),
+        ValueError,
+        "needs_ten_rows needs a pool of at least 10 rows",
+    ),
+    (
+        "LeastConfidence on a regressor",
+        lambda: regressor_with(LeastConfidence()),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "LeastConfidence needs class probabilities: use it with a classifier",
+    ),
+    (
+        "Entropy on a regressor",
+        lambda: regressor_with("entropy"),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "Entropy needs class probabilities",
+    ),
+    (
+        "BADGE on a regressor",
+        lambda: regressor_with(BADGE()),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "BADGE needs class probabilities",
+    ),
+    (
+        "EGL on a regressor",
+        lambda: regressor_with(EGL()),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "EGL needs class probabilities",
+    ),
+    (
+        "BALD on a regressor",
+        lambda: regressor_with(FAST["bald"]),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "BALD needs class probabilities",
+    ),
+    (
+        "DAMI on a two-output regressor",
+        lambda: learner_with(DAMI(), make_regressor_net(max_epochs=5), X),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "DAMI needs one output to interpret: the regressor has 2 outputs",
+    ),
+    (
+        "custom strategy repeats a row",
+        lambda: learner_with(repeats_a_row),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "The query strategy repeats_a_row returned repeated indices",
+    ),
+    (
+        "custom strategy returns too few",
+        lambda: learner_with(too_few),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        r"The query strategy too_few returned an array of shape \(2,\) instead of \(3,\)",
+    ),
+    (
+        "custom strategy outside the pool",
+        lambda: learner_with(outside_the_pool),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        r"returned indices outside \[0, 40\)",
+    ),
+]
+
+# (id, the failing call, message pattern), each run with every strategy
+EVERY_STRATEGY_CASES = [
+    ("query n = 0, every strategy", lambda m: m.query(POOL, 0), "n must be at least 1, got 0"),
+    (
+        "query n > pool, every strategy",
+        lambda m: m.query(POOL[:4], 5),
+        "n=5 is larger than the pool, which has 4 rows",
+    ),
+    ("query empty pool, every strategy", lambda m: m.query(POOL[:0], 1), "X_pool is empty"),
+]
+
+# Legitimate inputs: (id, pool, n). Duplicated rows are real data (the same
+# measurement twice); a query must still give n distinct indices.
+DUPLICATES = np.repeat(POOL[:3], 4, axis=0)  # 12 rows, 3 distinct
+ACCEPTED_CASES = [
+    ("duplicate rows in the pool", DUPLICATES, 5),
+    ("duplicate rows, n = pool size", DUPLICATES, 12),
+    ("one row repeated, n > distinct rows", np.repeat(POOL[:1], 6, axis=0), 4),
 ]
 
 
+def _ids(table):
+    return [case[0] for case in table]
+
+
 @pytest.mark.parametrize(
-    "make, call, error, message", [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+    "make, call, error, message", [c[1:] for c in LEARNER_CASES], ids=_ids(LEARNER_CASES)
 )
-def test_bad_input_raises_and_leaves_learner_unchanged(make, call, error, message):
-    learner = make()
+def test_learner_refuses_bad_input_and_stays_unchanged(make, call, error, message):
+    check_case(make, call, error, message)
+
+
+@pytest.mark.parametrize(
+    "make, call, error, message", [c[1:] for c in STRATEGY_CASES], ids=_ids(STRATEGY_CASES)
+)
+def test_strategy_refuses_what_it_cannot_use_and_learner_stays_unchanged(
+    make, call, error, message
+):
+    check_case(make, call, error, message)
+
+
+@pytest.mark.parametrize("alias", sorted(STRATEGY_ALIASES))
+@pytest.mark.parametrize(
+    "call, message", [c[1:] for c in EVERY_STRATEGY_CASES], ids=_ids(EVERY_STRATEGY_CASES)
+)
+def test_every_strategy_refuses_bad_n_and_empty_pool(call, message, alias):
+    check_case(lambda: learner_with(FAST[alias]), call, ValueError, message)
+
+
+def test_fast_settings_cover_every_strategy():
+    assert set(FAST) == set(STRATEGY_ALIASES)
+    for alias, strategy in FAST.items():
+        assert isinstance(strategy, STRATEGY_ALIASES[alias])
+
+
+@pytest.fixture(scope="module")
+def fitted_with_every_strategy():
+    return {alias: learner_with(strategy) for alias, strategy in FAST.items()}
+
+
+@pytest.mark.parametrize("alias", sorted(STRATEGY_ALIASES))
+@pytest.mark.parametrize("pool, n", [c[1:] for c in ACCEPTED_CASES], ids=_ids(ACCEPTED_CASES))
+def test_duplicate_rows_are_accepted(pool, n, alias, fitted_with_every_strategy):
+    learner = copy.deepcopy(fitted_with_every_strategy[alias])
     before = snapshot(learner)
-    with pytest.raises(error, match=message):
-        call(learner)
-    assert_unchanged(before, learner)
+    rng_before = global_rng()
+    indices = learner.query(pool, n)
+    assert_same_rng(rng_before, global_rng())
+    assert indices.dtype == np.int64 and indices.shape == (n,)
+    assert np.unique(indices).shape[0] == n
+    assert indices.min() >= 0 and indices.max() < pool.shape[0]
+    np.testing.assert_array_equal(learner.query(pool, n), indices)  # reproducible
+    before.pop("strategy")  # ALBL's bandit records the query it answered
+    after = snapshot(learner)
+    after.pop("strategy")
+    assert before.keys() == after.keys()
+    for key in ("X", "y", "rounds", "n_rounds", "seed", "predictions", "query"):
+        np.testing.assert_array_equal(before[key], after[key], err_msg=key)
 
 
-def test_at_least_25_cases():
-    assert len(CASES) >= 25
+# ---------------------------------------------------------------- the docs
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "bad_input.md"
+
+
+def _documented_ids():
+    rows = re.findall(r"^\| `([^`]+)` \|", DOC.read_text(), flags=re.M)
+    assert len(rows) == len(set(rows)), "a case is documented twice"
+    return set(rows)
+
+
+def test_docs_list_every_case_and_nothing_else():
+    from .test_bad_input_experiments import CLI_CASES, SIMULATION_CASES
+
+    tables = (
+        LEARNER_CASES,
+        STRATEGY_CASES,
+        EVERY_STRATEGY_CASES,
+        ACCEPTED_CASES,
+        SIMULATION_CASES,
+        CLI_CASES,
+    )
+    ids = [case_id for table in tables for case_id in _ids(table)]
+    assert len(ids) == len(set(ids)), "two cases share an id"
+    documented = _documented_ids()
+    assert sorted(set(ids) - documented) == [], "cases missing from docs/bad_input.md"
+    assert sorted(documented - set(ids)) == [], "documented cases without a test"
+
+
+def test_case_counts():
+    # 32 learner cases existed before the strategy, simulation and CLI tables.
+    assert len(LEARNER_CASES) >= 32 + 25
+    assert len(STRATEGY_CASES) >= 25
+    assert len(EVERY_STRATEGY_CASES) * len(STRATEGY_ALIASES) == 48

@@ -7,6 +7,7 @@ from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import Bunch, check_random_state
 
 from ._report import learning_curves, summarize_results
+from ._simulation import _check_learner
 from ._validation import cross_validate_strategies
 
 __all__ = ["dami_protocol"]
@@ -72,6 +73,7 @@ def dami_protocol(
        (DAMI), "Experiments on Tabular Datasets": 60/20/20 split, 2 % seed,
        2 % per round up to 50 %, AUC, median of 10 runs.
     """
+    _check_learner(learner)
     if isinstance(n_runs, bool) or not isinstance(n_runs, Integral) or n_runs < 2:
         raise ValueError(f"n_runs must be an integer of at least 2, got {n_runs!r}.")
     rng = check_random_state(random_state)

@@ -70,6 +70,14 @@ def strategy_names(strategies):
             named.append((name, s))
     if not named:
         raise ValueError("strategies is empty: give at least one strategy to compare.")
+    from ..strategies import STRATEGY_ALIASES
+
+    unknown = [s for _, s in named if isinstance(s, str) and s not in STRATEGY_ALIASES]
+    if unknown:
+        raise ValueError(
+            f"Unknown strategy aliases {unknown}: choose among {sorted(STRATEGY_ALIASES)}, or "
+            "give strategy objects."
+        )
     names = [n for n, _ in named]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:

@@ -8,6 +8,7 @@ References
    AISTATS 2011 (EXP4.P).
 """
 
+import copy
 from numbers import Integral, Real
 
 import numpy as np
@@ -265,7 +266,31 @@ class ALBL(QueryStrategy):
         w = np.exp(self.log_weights_ - self.log_weights_.max())
         return w / w.sum()
 
+    #: The bandit's state, restored when a query fails part-way.
+    _STATE = (
+        "strategies_",
+        "log_weights_",
+        "history_",
+        "queried_positions_",
+        "importance_weights_",
+        "pending_",
+    )
+
     def query(self, learner, X_pool, n, random_state=None):
+        # A query that fails (an expert refusing the network, bad input)
+        # leaves the bandit as it was: no reward consumed, no query pending.
+        state = {k: copy.deepcopy(vars(self)[k]) for k in self._STATE if k in vars(self)}
+        try:
+            return self._query(learner, X_pool, n, random_state)
+        except BaseException:
+            for key in self._STATE:
+                vars(self).pop(key, None)
+            vars(self).update(state)
+            raise
+
+    query.__doc__ = QueryStrategy.query.__doc__
+
+    def _query(self, learner, X_pool, n, random_state):
         self._require_classifier(learner)
         self._initialise()
         self._observe(learner)
@@ -324,5 +349,3 @@ class ALBL(QueryStrategy):
             "n_actions": n_actions,
         }
         return drawn
-
-    query.__doc__ = QueryStrategy.query.__doc__

@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from .. import _probe
-from .._probe_discriminator import discriminate
+from .._probe_discriminator import _check_parameters, discriminate
 from .._selection import top_k
 from ._base import QueryStrategy
 
@@ -115,6 +115,17 @@ class DAL(QueryStrategy):
         r = self.pool_ratio
         if r is not None and (not isinstance(r, Real) or isinstance(r, bool) or not r > 0):
             raise ValueError(f"pool_ratio must be a positive number or None, got {r!r}.")
+        try:
+            # The discriminator's own settings, checked before the pool is embedded.
+            _check_parameters(
+                self.hidden_layer_sizes,
+                self.max_epochs,
+                self.accuracy_threshold,
+                self.batch_size,
+                self.lr,
+            )
+        except ValueError as error:
+            raise ValueError(f"DAL's discriminator: {error}") from error
 
     def query(self, learner, X_pool, n, random_state=None):
         self._check_params()
