@@ -217,7 +217,8 @@ def _sq_dist_to_nearest(X, X_sq_norms, centres, out):
     """Squared distance of each row of ``X`` to its nearest centre, in blocks.
 
     (n_samples, d), (n_samples,), (n_centres, d) -> ``out`` (n_samples,).
-    Never holds more than ``_MAX_BLOCK_ENTRIES`` distances at once.
+    Never holds more than ``_MAX_BLOCK_ENTRIES`` distances at once: one
+    buffer is reused for every block (``np.matmul(..., out=)``).
     """
     out.fill(np.inf)
     if centres.shape[0] == 0:
@@ -225,10 +226,14 @@ def _sq_dist_to_nearest(X, X_sq_norms, centres, out):
     c_sq_norms = _row_dot(centres, centres)
     n_cols = max(1, min(centres.shape[0], _MAX_BLOCK_ENTRIES // max(1, X.shape[0])))
     n_rows = max(1, min(X.shape[0], _MAX_BLOCK_ENTRIES // n_cols))
+    buffer = np.empty(n_rows * n_cols, dtype=np.result_type(X, centres))
     for j in range(0, centres.shape[0], n_cols):
         block_c = centres[j : j + n_cols]
         for i in range(0, X.shape[0], n_rows):
-            d = X[i : i + n_rows] @ block_c.T
+            block_x = X[i : i + n_rows]
+            # A contiguous (rows, cols) view of the front of the buffer.
+            d = buffer[: block_x.shape[0] * block_c.shape[0]].reshape(block_x.shape[0], -1)
+            np.matmul(block_x, block_c.T, out=d)
             d *= -2.0
             d += X_sq_norms[i : i + n_rows, None]
             d += c_sq_norms[None, j : j + n_cols]

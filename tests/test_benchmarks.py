@@ -111,3 +111,23 @@ def test_results_section_replacement_needs_both_markers():
 
     with pytest.raises(ValueError, match="markers"):
         report.replace_section("no markers here", "new\n")
+
+
+def test_large_pool_benchmark_quick_mode(capsys, tmp_path):
+    results = _load("bench_large_pool").main(quick=True, directory=tmp_path)
+    n_rows, n_features, n = 50_000, 50, 100
+    assert results["pool_bytes"] == n_rows * n_features * 4
+    assert not list(tmp_path.iterdir())  # the pool file was deleted
+    for name in ("Entropy", "CoreSet", "BADGE"):
+        r = results[name]
+        assert r["n_distinct"] == n and r["in_pool"] and r["seconds"] > 0
+        assert r["rss_peak"] >= results["baseline"]
+    # No copy of the pool: Entropy's NumPy buffers are a few vectors of
+    # N_ROWS; Core-Set's and BADGE's are their N x 64 (+ 10) float32
+    # embeddings, plus one 16 MB block of distances for Core-Set.
+    assert results["Entropy"]["numpy_peak"] < results["pool_bytes"] / 2
+    embedding_bytes = n_rows * (64 + 10) * 4
+    assert results["BADGE"]["numpy_peak"] < 1.5 * embedding_bytes
+    assert results["CoreSet"]["numpy_peak"] < 1.5 * embedding_bytes + 2**22 * 4
+    out = capsys.readouterr().out
+    assert "baseline" in out and "peak RSS" in out and "BADGE" in out

@@ -170,3 +170,23 @@ def test_k_center_with_duplicates_and_no_centres_returns_distinct_rows():
     X = np.zeros((10, 2))
     idx = k_center_greedy(X, 10, np.empty((0, 2)), np.random.RandomState(0))
     assert np.unique(idx).shape == (10,)
+
+
+def test_k_center_holds_one_block_of_distances_at_a_time():
+    # The initial distances to the centres are computed block by block in
+    # one reused buffer of at most _MAX_BLOCK_ENTRIES entries; NumPy reports
+    # its buffers to tracemalloc.
+    import tracemalloc
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(50_000, 16)).astype(np.float32)
+    centres = rng.normal(size=(300, 16)).astype(np.float32)
+    block_bytes = _selection._MAX_BLOCK_ENTRIES * X.itemsize
+    tracemalloc.start()
+    try:
+        k_center_greedy(X, 5, centres, np.random.RandomState(0))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # One block and a few vectors of 50,000 rows; two blocks would be 2x.
+    assert peak < 1.25 * block_bytes, (peak, block_bytes)

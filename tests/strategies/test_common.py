@@ -157,3 +157,190 @@ def test_aliases_name_the_strategies():
 def test_alias_resolves_to_its_class(alias, data):
     learner = _learner(alias, data)
     assert type(learner.query_strategy_) is STRATEGY_ALIASES[alias]
+
+
+# ------------------------------------------------------------------ immutability
+#
+# ``query`` must hand the network back exactly as it found it: parameters and
+# BatchNorm buffers, every submodule's train/eval flag (dropout layers
+# included, which MC-dropout strategies make stochastic), torch's grad mode,
+# the parameters' ``.grad``, and no hook left behind; also when the strategy
+# raises half-way through.
+
+# The strategies that run the network (Random never does, DensityWeighted
+# only on its "embedding" representation).
+_NETWORK_FREE = (Random, DensityWeighted)
+TOUCHING = [p for p in ALL if not isinstance(p.values[0], _NETWORK_FREE)]
+TOUCHING += _params([DensityWeighted(representation="embedding")], "classifier")
+
+
+def _set_modes(module, mode):
+    """Put ``module`` in one of the train/eval patterns a user may leave it in."""
+    module.train(mode != "eval" and mode != "dropout-train")
+    for m in module.modules():
+        if isinstance(m, torch.nn.Dropout):
+            m.training = mode == "dropout-train" or mode == "train"
+
+
+def _hooks(module):
+    """Every hook registered on ``module``'s submodules and globally, by id."""
+    per_module = [
+        (name, tuple(value))
+        for m in module.modules()
+        for name, value in sorted(vars(m).items())
+        if name.endswith("hooks") and isinstance(value, dict)
+    ]
+    glob = torch.nn.modules.module
+    global_hooks = [
+        tuple(getattr(glob, name))
+        for name in dir(glob)
+        if name.startswith("_global") and name.endswith("hooks")
+    ]
+    return per_module, global_hooks
+
+
+def _snapshot(module):
+    return dict(
+        state={k: v.clone() for k, v in module.state_dict().items()},
+        flags=[m.training for m in module.modules()],
+        grads=[None if p.grad is None else p.grad.clone() for p in module.parameters()],
+        hooks=_hooks(module),
+        grad_enabled=torch.is_grad_enabled(),
+    )
+
+
+def _assert_unchanged(module, before):
+    after = _snapshot(module)
+    assert after["flags"] == before["flags"]
+    assert after["grad_enabled"] == before["grad_enabled"]
+    assert after["hooks"] == before["hooks"]
+    assert after["state"].keys() == before["state"].keys()
+    for key, value in after["state"].items():
+        assert torch.equal(value, before["state"][key]), key
+    for g_after, g_before in zip(after["grads"], before["grads"], strict=True):
+        assert (g_after is None) == (g_before is None)
+        assert g_after is None or torch.equal(g_after, g_before)
+
+
+@pytest.mark.parametrize("strategy, task", ALL)
+@pytest.mark.parametrize("mode", ["eval", "dropout-train", "dropout-eval"])
+def test_query_restores_every_train_eval_flag(strategy, task, data, mode):
+    learner = _learner(strategy, data, task)
+    module = learner.network_.module_
+    _set_modes(module, mode)
+    flags = [m.training for m in module.modules()]
+    assert len(set(flags)) == (1 if mode == "eval" else 2)  # the pattern is what it says
+    before = _snapshot(module)
+    learner.query(data[2], 5)
+    _assert_unchanged(module, before)
+
+
+@pytest.mark.parametrize("strategy, task", ALL)
+@pytest.mark.parametrize("grad_enabled", [True, False])
+def test_query_restores_grad_mode(strategy, task, data, grad_enabled):
+    learner = _learner(strategy, data, task)
+    module = learner.network_.module_
+    with torch.set_grad_enabled(grad_enabled):
+        before = _snapshot(module)
+        idx = learner.query(data[2], 5)
+        assert torch.is_grad_enabled() is grad_enabled
+        _assert_unchanged(module, before)
+    # Under no_grad the answer is the one given with gradients on.
+    np.testing.assert_array_equal(idx, learner.query(data[2], 5))
+
+
+class _Injected(RuntimeError):
+    pass
+
+
+def _count_forward_calls(learner, pool):
+    calls = []
+    handle = learner.network_.module_.output.register_forward_hook(lambda *_: calls.append(1))
+    try:
+        learner.query(pool, 5)
+    finally:
+        handle.remove()
+    return len(calls)
+
+
+def _failing_on_call(layer, k):
+    """A forward hook on ``layer`` that raises on its ``k``-th call."""
+    calls = []
+
+    def hook(module, inputs, output):
+        calls.append(1)
+        if len(calls) == k:
+            raise _Injected(f"injected failure on forward call {k}")
+
+    return layer.register_forward_hook(hook)
+
+
+def _caused_by_injection(error):
+    while error is not None:
+        if isinstance(error, _Injected):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+@pytest.mark.parametrize("strategy, task", TOUCHING)
+@pytest.mark.parametrize("when", ["second", "last"])
+@pytest.mark.parametrize("grad_enabled", [True, False])
+def test_query_restores_the_network_when_the_strategy_raises(
+    strategy, task, data, when, grad_enabled
+):
+    # Several chunks, so the failure can come after a chunk went through.
+    learner = _learner(strategy, data, task, pool_batch_size=64)
+    module = learner.network_.module_
+    n_calls = _count_forward_calls(learner, data[2])
+    assert n_calls >= 2
+    _set_modes(module, "dropout-eval")
+    module.zero_grad(set_to_none=True)
+    handle = _failing_on_call(module.output, 2 if when == "second" else n_calls)
+    try:
+        with torch.set_grad_enabled(grad_enabled):
+            before = _snapshot(module)
+            with pytest.raises(Exception) as info:
+                learner.query(data[2], 5)
+            assert _caused_by_injection(info.value), info.value
+            _assert_unchanged(module, before)
+    finally:
+        handle.remove()
+    assert all(p.grad is None for p in module.parameters())
+    # And the learner still answers as before once the network works again.
+    np.testing.assert_array_equal(
+        learner.query(data[2], 5),
+        _learner(strategy, data, task, pool_batch_size=64).query(data[2], 5),
+    )
+
+
+@pytest.mark.parametrize(
+    "strategy, method",
+    [(Entropy(), "_from_proba"), (BALD(n_mc_samples=10), "_from_samples")],
+    ids=["Entropy", "BALD"],
+)
+def test_query_restores_the_network_when_the_strategy_raises_between_chunks(
+    strategy, method, data, monkeypatch
+):
+    # The probe's chunk iterators hold the network in eval mode without
+    # gradients while the strategy consumes them; a failure in the strategy's
+    # own code between two chunks must still give the network back.
+    learner = _learner(strategy, data, pool_batch_size=64)
+    module = learner.network_.module_
+    original = getattr(type(learner.query_strategy_), method)
+    calls = []
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise _Injected("injected failure between chunks")
+        return original(*args)
+
+    monkeypatch.setattr(type(learner.query_strategy_), method, staticmethod(failing))
+    _set_modes(module, "dropout-train")
+    before = _snapshot(module)
+    with pytest.raises(_Injected) as info:
+        learner.query(data[2], 5)
+    # The traceback (kept alive by ``info``) must not keep the network in eval.
+    assert info.value.__traceback__ is not None
+    _assert_unchanged(module, before)
