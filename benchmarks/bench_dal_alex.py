@@ -32,8 +32,7 @@ from skorch import NeuralNetClassifier
 
 from skactive import ActiveLearner
 from skactive.nets import MLP
-from skactive.strategies import ALEX, DAL
-from skactive.strategies import _dal
+from skactive.strategies import ALEX, DAL, _dal
 
 N_FEATURES = 20
 N_CLASSES = 5

@@ -75,7 +75,7 @@ def aulc_table(results):
     from skactive.model_selection import area_under_learning_curve
 
     rows = []
-    for (dataset, batch, strategy, fold), run in results.groupby(
+    for (dataset, _, strategy, _), run in results.groupby(
         ["dataset", "batch_size", "strategy", "fold"], sort=False
     ):
         run = run.sort_values("round")

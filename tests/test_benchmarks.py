@@ -97,7 +97,8 @@ def test_readme_results_are_generated_from_the_committed_files():
 
     manifest = json.loads((report.DEFAULT_RESULTS / "manifest.json").read_text())
     assert manifest["quick"] is False
-    assert manifest["command"] == "OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --n-jobs 2"
+    command = "OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --n-jobs 2"
+    assert manifest["command"] == command
     runner = _load("label_efficiency")
     assert manifest["settings"]["n_repeats"] == 5 and len(manifest["settings"]["batch_sizes"]) == 2
     assert set(manifest["settings"]["datasets"]) == set(runner.DATASETS)
@@ -106,7 +107,8 @@ def test_readme_results_are_generated_from_the_committed_files():
 def test_results_section_replacement_needs_both_markers():
     report = _load("label_efficiency_report")
     text = f"intro\n{report.BEGIN}\nold\n{report.END}\noutro\n"
-    assert report.replace_section(text, "new\n") == f"intro\n{report.BEGIN}\nnew\n{report.END}\noutro\n"
+    expected = f"intro\n{report.BEGIN}\nnew\n{report.END}\noutro\n"
+    assert report.replace_section(text, "new\n") == expected
     import pytest
 
     with pytest.raises(ValueError, match="markers"):
