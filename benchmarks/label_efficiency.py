@@ -309,8 +309,7 @@ def _manifest(settings, argv, elapsed, quick, n_jobs, seed):
     import skactive
 
     return {
-        "command": "OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py "
-        + " ".join(argv),
+        "command": "OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py " + " ".join(argv),
         "date": time.strftime("%Y-%m-%d"),
         "elapsed_seconds": round(elapsed, 1),
         "quick": quick,
@@ -380,9 +379,7 @@ def main(quick=False, n_jobs=2, out=None, seed=0, argv=None, log=None):
     results.to_csv(out / "results.csv", index=False, float_format="%.6g")
     timings.to_csv(out / "inference.csv", index=False, float_format="%.6g")
     dami.to_csv(out / "dami_results.csv", index=False, float_format="%.6g")
-    manifest = _manifest(
-        settings, argv or [], time.perf_counter() - start, quick, n_jobs, seed
-    )
+    manifest = _manifest(settings, argv or [], time.perf_counter() - start, quick, n_jobs, seed)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     report.write_all(out)
     return out

@@ -64,9 +64,12 @@ def test_label_efficiency_quick_mode(tmp_path):
         assert set(rows["strategy"]) == set(runner.strategies(task, quick=True))
         assert set(rows["batch_size"]) == set(settings["batch_sizes"])
         finals = rows.groupby(["batch_size", "strategy", "fold"])["n_labeled"].max()
-        assert len(finals) == len(settings["batch_sizes"]) * len(
-            runner.strategies(task, quick=True)
-        ) * settings["n_repeats"]
+        assert (
+            len(finals)
+            == len(settings["batch_sizes"])
+            * len(runner.strategies(task, quick=True))
+            * settings["n_repeats"]
+        )
         assert (finals == settings["budget"]).all()
         assert (rows.loc[rows["round"] >= 1, "query_time"] > 0).all()
     # Paired runs: in a setting and repeat, every strategy starts from the same score.
