@@ -6,6 +6,7 @@ References
    a Model's EXplainability", CIKM 2020.
 """
 
+from contextlib import closing
 from numbers import Integral, Real
 
 import numpy as np
@@ -186,10 +187,12 @@ class ALEX(QueryStrategy):
         self._require_classifier(learner)
         k = min(self._check_params(n), X_pool.shape[0])
         confidence = np.empty(X_pool.shape[0], dtype=np.float64)
-        for start, proba in _probe.iter_network_output(
+        chunks = _probe.iter_network_output(
             learner.network_, X_pool, batch_size=learner.pool_batch_size
-        ):
-            confidence[start : start + proba.shape[0]] = proba.max(axis=1)
+        )
+        with closing(chunks):
+            for start, proba in chunks:
+                confidence[start : start + proba.shape[0]] = proba.max(axis=1)
         return top_k(-confidence, k, check_random_state(random_state))
 
     def query(self, learner, X_pool, n, random_state=None):

@@ -14,6 +14,7 @@ References
    Representing Model Uncertainty in Deep Learning", ICML 2016.
 """
 
+from contextlib import closing
 from numbers import Integral
 
 import numpy as np
@@ -62,14 +63,17 @@ class _MCUtility(UtilityStrategy):
         self._check(learner)
         n_mc = _check_int(self, "n_mc_samples", 2)
         utility = np.empty(X_pool.shape[0], dtype=np.float64)
-        for start, samples in _probe_mc.iter_mc_dropout_output(
+        chunks = _probe_mc.iter_mc_dropout_output(
             learner.network_,
             X_pool,
             n_mc_samples=n_mc,
             batch_size=learner.pool_batch_size,
             random_state=random_state,
-        ):
-            utility[start : start + samples.shape[1]] = self._from_samples(samples)
+        )
+        # closing: dropout and grad mode are put back even if a chunk's utility raises.
+        with closing(chunks):
+            for start, samples in chunks:
+                utility[start : start + samples.shape[1]] = self._from_samples(samples)
         return utility
 
     def _check(self, learner):

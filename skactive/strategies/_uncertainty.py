@@ -13,6 +13,8 @@ References
    Technical Report 1648, University of Wisconsin–Madison, 2009, §3.1.
 """
 
+from contextlib import closing
+
 import numpy as np
 from scipy.special import xlogy
 
@@ -28,10 +30,13 @@ class _ProbabilityUtility(UtilityStrategy):
     def utility(self, learner, X_pool):
         self._require_classifier(learner)
         utility = np.empty(X_pool.shape[0], dtype=np.float64)
-        for start, proba in _probe.iter_network_output(
+        chunks = _probe.iter_network_output(
             learner.network_, X_pool, batch_size=learner.pool_batch_size
-        ):
-            utility[start : start + proba.shape[0]] = self._from_proba(proba.astype(np.float64))
+        )
+        # closing: the network is put back even if a chunk's utility raises.
+        with closing(chunks):
+            for start, proba in chunks:
+                utility[start : start + proba.shape[0]] = self._from_proba(proba.astype(np.float64))
         return utility
 
     utility.__doc__ = UtilityStrategy.utility.__doc__
