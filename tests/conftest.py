@@ -12,6 +12,59 @@ import torch
 from skorch import NeuralNetClassifier, NeuralNetRegressor
 
 from skactive.nets import MLP
+from skactive.strategies import (
+    ALBL,
+    ALEX,
+    BADGE,
+    BALD,
+    DAL,
+    DAMI,
+    DEIMOS,
+    EGL,
+    BatchBALD,
+    CoreSet,
+    DensityWeighted,
+    Entropy,
+    LeastConfidence,
+    Margin,
+    MaxVariance,
+    Random,
+)
+
+#: Aliases of the strategies that also work with regressors.
+REGRESSION_ALIASES = ("random", "coreset", "dami", "max_variance", "deimos", "dal")
+
+
+def small_strategies(*, fast=False):
+    """Every strategy, by alias, in settings small enough for tests.
+
+    ``fast=True`` gives cheaper settings still (a query in a fraction of a
+    second), for tables that run every strategy many times.
+    """
+    mc = 4 if fast else 10
+    return {
+        "random": Random(),
+        "least_confidence": LeastConfidence(),
+        "margin": Margin(),
+        "entropy": Entropy(),
+        "bald": BALD(n_mc_samples=mc),
+        "batchbald": BatchBALD(n_mc_samples=mc, n_configurations=20 if fast else 50),
+        "max_variance": MaxVariance(n_mc_samples=mc),
+        "deimos": DEIMOS(n_mc_samples=mc, n_candidates=20) if fast else DEIMOS(n_mc_samples=mc),
+        "badge": BADGE(),
+        "coreset": CoreSet(),
+        "dami": DAMI(),
+        "egl": EGL(),
+        "dal": (
+            DAL(n_mini_queries=2, hidden_layer_sizes=(8,), max_epochs=3)
+            if fast
+            else DAL(hidden_layer_sizes=(32, 32, 32), max_epochs=20)
+        ),
+        "alex": ALEX(n_background=5 if fast else 20),
+        "density_weighted": DensityWeighted(),
+        "albl": ALBL(),
+    }
+
 
 # Shared by both kinds of test net: small, quick to train, shuffled batches,
 # no validation split (every label trains), silent.

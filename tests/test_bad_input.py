@@ -48,14 +48,12 @@ from skactive.strategies import (
     CallableStrategy,
     CoreSet,
     DensityWeighted,
-    Entropy,
     LeastConfidence,
     Margin,
     MaxVariance,
-    Random,
 )
 
-from .conftest import make_classifier_net, make_regressor_net
+from .conftest import make_classifier_net, make_regressor_net, small_strategies
 
 rng = np.random.RandomState(0)
 X = np.r_[rng.normal(0, 1, (30, 2)), rng.normal(4, 1, (30, 2))].astype(np.float32)
@@ -140,24 +138,7 @@ def regressor_with(strategy, **net_params):
 
 
 #: Cheap settings of every strategy, so that a query takes a fraction of a second.
-FAST = {
-    "random": Random(),
-    "least_confidence": LeastConfidence(),
-    "margin": Margin(),
-    "entropy": Entropy(),
-    "bald": BALD(n_mc_samples=4),
-    "batchbald": BatchBALD(n_mc_samples=4, n_configurations=20),
-    "max_variance": MaxVariance(n_mc_samples=4),
-    "deimos": DEIMOS(n_mc_samples=4, n_candidates=20),
-    "badge": BADGE(),
-    "coreset": CoreSet(),
-    "dami": DAMI(),
-    "egl": EGL(),
-    "dal": DAL(n_mini_queries=2, hidden_layer_sizes=(8,), max_epochs=3),
-    "alex": ALEX(n_background=5),
-    "density_weighted": DensityWeighted(),
-    "albl": ALBL(),
-}
+FAST = small_strategies(fast=True)
 
 
 # Custom strategies written badly (module level, so the learner pickles).

@@ -24,49 +24,20 @@ from skactive import ActiveLearner
 from skactive.model_selection import ActiveLearningSimulation, simulate_active_learning
 from skactive.strategies import (
     ALBL,
-    ALEX,
-    BADGE,
-    BALD,
-    DAL,
-    DAMI,
-    DEIMOS,
-    EGL,
     STRATEGY_ALIASES,
-    BatchBALD,
-    CoreSet,
-    DensityWeighted,
-    Entropy,
-    LeastConfidence,
-    Margin,
-    MaxVariance,
-    Random,
 )
 
-from .conftest import make_classifier_net, make_regressor_net, make_three_classes
+from .conftest import (
+    REGRESSION_ALIASES,
+    make_classifier_net,
+    make_regressor_net,
+    make_three_classes,
+    small_strategies,
+)
 
 # The small configurations of tests/strategies/test_common.py, by alias.
-CLASSIFICATION = {
-    "random": Random(),
-    "least_confidence": LeastConfidence(),
-    "margin": Margin(),
-    "entropy": Entropy(),
-    "bald": BALD(n_mc_samples=10),
-    "batchbald": BatchBALD(n_mc_samples=10, n_configurations=50),
-    "max_variance": MaxVariance(n_mc_samples=10),
-    "deimos": DEIMOS(n_mc_samples=10),
-    "badge": BADGE(),
-    "coreset": CoreSet(),
-    "dami": DAMI(),
-    "egl": EGL(),
-    "dal": DAL(hidden_layer_sizes=(32, 32, 32), max_epochs=20),
-    "alex": ALEX(n_background=20),
-    "density_weighted": DensityWeighted(),
-    "albl": ALBL(),
-}
-REGRESSION = {
-    name: CLASSIFICATION[name]
-    for name in ("random", "coreset", "dami", "max_variance", "deimos", "dal")
-}
+CLASSIFICATION = small_strategies()
+REGRESSION = {name: CLASSIFICATION[name] for name in REGRESSION_ALIASES}
 CASES = [f"classifier-{name}" for name in CLASSIFICATION] + [
     f"regressor-{name}" for name in REGRESSION
 ]

@@ -30,34 +30,16 @@ from skactive.strategies import (
     Random,
 )
 
-from ..conftest import make_classifier_net, make_regressor_net, make_three_classes
+from ..conftest import (
+    REGRESSION_ALIASES,
+    make_classifier_net,
+    make_regressor_net,
+    make_three_classes,
+    small_strategies,
+)
 
-CLASSIFICATION = [
-    Random(),
-    LeastConfidence(),
-    Margin(),
-    Entropy(),
-    BADGE(),
-    CoreSet(),
-    DAMI(),
-    EGL(),
-    BALD(n_mc_samples=10),
-    BatchBALD(n_mc_samples=10, n_configurations=50),
-    MaxVariance(n_mc_samples=10),
-    DEIMOS(n_mc_samples=10),
-    DAL(hidden_layer_sizes=(32, 32, 32), max_epochs=20),
-    ALEX(n_background=20),
-    DensityWeighted(),
-    ALBL(),
-]
-REGRESSION = [
-    Random(),
-    CoreSet(),
-    DAMI(),
-    MaxVariance(n_mc_samples=10),
-    DEIMOS(n_mc_samples=10),
-    DAL(hidden_layer_sizes=(32, 32, 32), max_epochs=20),
-]
+CLASSIFICATION = list(small_strategies().values())
+REGRESSION = [small_strategies()[alias] for alias in REGRESSION_ALIASES]
 
 
 def _ids(strategies):
