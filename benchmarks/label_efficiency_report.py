@@ -138,7 +138,7 @@ def _table(header, rows):
 
 
 def _verdict(held):
-    return "**held**" if held else "**did not hold**"
+    return "**Held**" if held else "**Did not hold**"
 
 
 def render(results_dir):
@@ -250,11 +250,13 @@ def render(results_dir):
     n_dami = dami.groupby(["repeat", "fold"]).ngroups
     out.append(
         f"- **DAMI** (best AUC on Telescope, i.e. MAGIC, largest gain between 15 % and 35 % "
-        f"labelled; DAMI protocol on {settings['dami_rows']} MAGIC rows, median of {n_dami} "
+        f"labelled; DAMI protocol on {settings['dami_rows']:,} MAGIC rows, median of {n_dami} "
         f"runs): over 15–35 % DAMI's median AUC averages {inside['dami']:.3f} against "
-        f"{others[rival]:.3f} for `{rival}`, the best other (random {inside['random']:.3f}); "
+        f"{others[rival]:.3f} for `{rival}`, the best of the others"
+        + ("" if rival == "random" else f" (random {inside['random']:.3f})")
+        + "; "
         f"AULC {dami_summary.loc['dami', 'aulc']:.3f} against "
-        f"{dami_summary['aulc'].drop('dami').max():.3f}. "
+        f"{dami_summary['aulc'].drop('dami').max():.3f} for the best of the others. "
         f"{_verdict(inside['dami'] > others.max())}."
     )
     ltt = labels_to_random_final(cls).T
@@ -316,22 +318,32 @@ def write_plots(results_dir):
     cls = results[results["task"] == "classifier"]
     datasets = list(dict.fromkeys(results["dataset"]))
     batches = manifest["settings"]["batch_sizes"]
+    # One colour per strategy across every panel (tab20 has 20 distinct ones).
+    names = _order(results)
+    palette = dict(zip(names, plt.cm.tab20(np.arange(len(names)) % 20), strict=True))
     fig, axes = plt.subplots(
         len(batches), len(datasets), figsize=(4 * len(datasets), 3.6 * len(batches)), squeeze=False
     )
     for i, batch in enumerate(batches):
         for j, dataset in enumerate(datasets):
+            ax = axes[i, j]
             setting = results[(results["dataset"] == dataset) & (results["batch_size"] == batch)]
             plotting.plot_learning_curves(
-                setting, bands=False, ax=axes[i, j], title=f"{dataset}, batch {batch}"
+                setting, bands=False, ax=ax, title=f"{dataset}, batch {batch}"
             )
-            if (i, j) != (0, len(datasets) - 1):
-                legend = axes[i, j].get_legend()
-                if legend is not None:
-                    legend.remove()
-            else:
-                axes[i, j].legend(fontsize=6, loc="lower right", ncol=2)
-    fig.tight_layout()
+            for line in ax.get_lines():
+                if line.get_label() in palette:
+                    line.set_color(palette[line.get_label()])
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+    handles = {line.get_label(): line for ax in axes.ravel() for line in ax.get_lines()}
+    fig.legend(
+        [handles[n] for n in names if n in handles],
+        [n for n in names if n in handles],
+        loc="center right",
+        fontsize=8,
+    )
+    fig.tight_layout(rect=(0, 0, 0.93, 1))
     fig.savefig(results_dir / "learning_curves.png", dpi=90)
     plt.close(fig)
 
