@@ -14,6 +14,7 @@ active learning, and prints the mean test accuracy after each round.
 import argparse
 import sys
 import time
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -51,12 +52,10 @@ def run_demo(args, out=None):
     curves : dict of str -> ndarray of shape (n_rounds + 1,)
         Mean test accuracy after the seed set and after each round.
     """
-    import torch
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
     out = sys.stdout if out is None else out
-    torch.set_num_threads(max(1, args.threads))
     X, y = load_digits(return_X_y=True)
     n_train = len(X) - int(np.ceil(_TEST_SIZE * len(X)))
     if args.initial_size >= n_train:
@@ -220,12 +219,9 @@ def run_compare(args, out=None):
     """
     from pathlib import Path
 
-    import torch
-
     from .model_selection import cross_validate_strategies, summarize_results
 
     out = sys.stdout if out is None else out
-    torch.set_num_threads(max(1, args.threads))
     X, y, name, classification = _load(args)
     if not classification:
         y = (y - y.mean()) / y.std()  # the network regresses a standardised target
@@ -358,6 +354,23 @@ def _check_compare(args, parser):
         parser.error(f"--out {args.out} exists and is not a folder")
 
 
+@contextmanager
+def _torch_threads(n):
+    """Run with ``n`` torch CPU threads, then restore the previous count.
+
+    ``main`` may be called from Python (a notebook, a test): the command's
+    thread setting must not outlive it in that process.
+    """
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(max(1, n))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
 def _parser():
     parser = argparse.ArgumentParser(prog="skactive", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -384,7 +397,8 @@ def main(argv=None):
     if args.command == "compare":
         _check_compare(args, parser)
         try:
-            run_compare(args)
+            with _torch_threads(args.threads):
+                run_compare(args)
         except (ValueError, ImportError, OSError) as error:
             parser.error(str(error))
     if args.command == "demo":
@@ -399,7 +413,8 @@ def main(argv=None):
         if args.rounds < 0:
             _parser().error("--rounds must be at least 0")
         try:
-            run_demo(args)
+            with _torch_threads(args.threads):
+                run_demo(args)
         except ValueError as error:
             _parser().error(str(error))
     return 0

@@ -30,6 +30,17 @@ def test_demo_prints_a_table(capsys):
     assert rows["random"][0] == rows["margin"][0]  # the same seed set for both
 
 
+def test_command_leaves_torch_thread_count_as_it_was(capsys):
+    # main may run inside a notebook or a test process: --threads applies to
+    # the command only.
+    import torch
+
+    before = torch.get_num_threads()
+    threads = 1 if before > 1 else 2
+    assert main(_demo("random", initial=20, query=20, rounds=1) + ["--threads", str(threads)]) == 0
+    assert torch.get_num_threads() == before
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 from skactive import ActiveLearner
 from skactive.model_selection import cross_validate_strategies
@@ -51,6 +52,8 @@ print(json.dumps({p.id: _learner(p.values[0], data, p.values[1]).query(data[2], 
 def _queries_in_fresh_process(hash_seed, *, disturb):
     env = dict(os.environ, PYTHONHASHSEED=str(hash_seed))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    # Same torch thread count as here: float sums in training depend on it.
+    env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(torch.get_num_threads())
     return subprocess.Popen(
         [sys.executable, "-c", _SCRIPT, "disturb" if disturb else "plain"],
         cwd=ROOT,

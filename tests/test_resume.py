@@ -18,6 +18,7 @@ import textwrap
 import joblib
 import numpy as np
 import pytest
+import torch
 
 import skactive
 from skactive import ActiveLearner
@@ -155,6 +156,8 @@ def resumed(tmp_path_factory):
     env = dict(os.environ)
     root = os.path.dirname(os.path.dirname(os.path.abspath(skactive.__file__)))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    # Same torch thread count as here: float sums in training depend on it.
+    env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(torch.get_num_threads())
     child = subprocess.run(
         [sys.executable, "-c", CHILD, str(folder)], env=env, capture_output=True, text=True
     )
