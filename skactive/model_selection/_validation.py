@@ -136,6 +136,7 @@ def cross_validate_strategies(
     n_jobs=None,
     verbose=True,
     random_state=None,
+    completed=None,
 ):
     """Compare query strategies by simulated active learning over folds and repeats.
 
@@ -175,6 +176,12 @@ def cross_validate_strategies(
         Resolved once into a base seed, from which a
         :class:`numpy.random.SeedSequence` derives the split of each repeat,
         the seed set and the network seed of each (repeat, fold).
+    completed : pandas.DataFrame, default=None
+        The runs an earlier call with the same arguments completed before it
+        was interrupted (``error.results`` of its ``KeyboardInterrupt``):
+        they are kept as they are and not run again, and the call returns
+        what an uninterrupted one would (times apart), every seed being
+        derived from ``random_state``. Needs an int ``random_state``.
 
     Returns
     -------
@@ -183,6 +190,12 @@ def cross_validate_strategies(
         ``strategy``, ``repeat``, ``fold``, ``round``, ``n_labeled``,
         ``score``, ``query_time``, ``fit_time`` and ``queried`` (indices
         into ``X``; the seed set in round 0).
+
+    Raises
+    ------
+    KeyboardInterrupt
+        On Ctrl-C, with the runs completed so far as ``error.results`` (the
+        same columns); pass them back as ``completed`` to go on from them.
 
     See Also
     --------
@@ -221,16 +234,56 @@ def cross_validate_strategies(
             for name, strategy in named:
                 tasks.append(((name, repeat, fold), (train, test, initial, seed, strategy)))
 
+    done = _completed_runs(completed, random_state, {key for key, _ in tasks})
+    todo = [task for task in tasks if task[0] not in done]
     jobs = (
         delayed(_run)(clone(learner), strategy, X, y, train, test, initial, seed, kwargs)
-        for _, (train, test, initial, seed, strategy) in tasks
+        for _, (train, test, initial, seed, strategy) in todo
     )
     outputs = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-    frames = []
-    bar = tqdm(outputs, total=len(tasks), disable=not verbose, desc="simulated runs")
-    for ((name, repeat, fold), _), frame in zip(tasks, bar, strict=True):
-        frame.insert(0, "fold", fold)
-        frame.insert(0, "repeat", repeat)
-        frame.insert(0, "strategy", name)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)[RESULT_COLUMNS]
+    frames = dict(done)
+    bar = tqdm(outputs, total=len(todo), disable=not verbose, desc="simulated runs")
+    try:
+        for ((name, repeat, fold), _), frame in zip(todo, bar, strict=True):
+            frame.insert(0, "fold", fold)
+            frame.insert(0, "repeat", repeat)
+            frame.insert(0, "strategy", name)
+            frames[name, repeat, fold] = frame
+    except KeyboardInterrupt as error:
+        ordered = [frames[key] for key, _ in tasks if key in frames]
+        error.results = pd.concat(ordered, ignore_index=True)[RESULT_COLUMNS] if ordered else None
+        if hasattr(error, "add_note"):  # Python 3.11+
+            error.add_note(
+                f"{len(ordered)} of {len(tasks)} runs were complete; they are in "
+                "error.results. Pass them as completed= to a call with the same arguments "
+                "to go on from them."
+            )
+        raise
+    return pd.concat([frames[key] for key, _ in tasks], ignore_index=True)[RESULT_COLUMNS]
+
+
+def _completed_runs(completed, random_state, keys):
+    """The runs of an interrupted call, by (strategy, repeat, fold)."""
+    if completed is None:
+        return {}
+    if isinstance(random_state, bool) or not isinstance(random_state, Integral):
+        raise ValueError(
+            "completed= needs an int random_state: the runs still to do must draw the seeds "
+            "the interrupted call drew."
+        )
+    missing = [c for c in RESULT_COLUMNS if c not in getattr(completed, "columns", ())]
+    if missing:
+        raise ValueError(
+            f"completed lacks the columns {missing}: pass error.results of the interrupted call."
+        )
+    runs = {
+        key: run.reset_index(drop=True)
+        for key, run in completed.groupby(["strategy", "repeat", "fold"], sort=False)
+    }
+    unknown = sorted(set(runs) - keys, key=str)
+    if unknown:
+        raise ValueError(
+            f"completed holds runs {unknown} that these arguments do not make (other "
+            "strategies, folds or repeats): pass the same arguments as the interrupted call."
+        )
+    return runs

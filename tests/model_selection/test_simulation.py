@@ -16,7 +16,7 @@ from skactive.model_selection import (
     simulate_active_learning,
     summarize_results,
 )
-from skactive.strategies import Random
+from skactive.strategies import Margin, Random
 
 from ..conftest import make_classifier_net, make_regressor_net
 
@@ -271,3 +271,55 @@ def test_dami_protocol_follows_the_paper(tiny):
     assert list(out.summary.index) == ["random", "margin"]
     median = res.groupby(["strategy", "round"], sort=False)["score"].median().to_numpy()
     np.testing.assert_allclose(out.curves["score"], median)
+
+
+_INTERRUPT = {"calls": 0, "at": None}
+
+
+def interrupting_margin(learner, X_pool, n):
+    """Margin, raising KeyboardInterrupt on the ``at``-th call of a test."""
+    _INTERRUPT["calls"] += 1
+    if _INTERRUPT["calls"] == _INTERRUPT["at"]:
+        raise KeyboardInterrupt
+    return Margin().query(learner, X_pool, n, random_state=0)
+
+
+def test_interrupted_cross_validation_keeps_its_runs_and_goes_on_from_them(tiny):
+    X, y = tiny
+    strategies = {"random": "random", "margin": interrupting_margin}
+    params = dict(cv=2, initial_size=6, query_size=8, n_rounds=2, verbose=False, random_state=3)
+    _INTERRUPT.update(calls=0, at=None)
+    full = cross_validate_strategies(_learner(), strategies, X, y, n_jobs=1, **params)
+    # Interrupt the second fold's margin run (its second query).
+    _INTERRUPT.update(calls=0, at=4)
+    with pytest.raises(KeyboardInterrupt) as info:
+        cross_validate_strategies(_learner(), strategies, X, y, n_jobs=1, **params)
+    kept = info.value.results
+    runs = list(dict.fromkeys(zip(kept["strategy"], kept["fold"], strict=True)))
+    assert runs == [("random", 0), ("margin", 0), ("random", 1)]
+    columns = ["strategy", "repeat", "fold", "round", "n_labeled", "score"]
+    pd.testing.assert_frame_equal(kept[columns], full[columns].iloc[: len(kept)])
+    # Going on runs only the missing run and gives the uninterrupted results.
+    _INTERRUPT.update(calls=0, at=None)
+    resumed = cross_validate_strategies(
+        _learner(), strategies, X, y, n_jobs=1, completed=kept, **params
+    )
+    assert _INTERRUPT["calls"] == 2  # the margin run of fold 1 only
+    pd.testing.assert_frame_equal(resumed[columns], full[columns])
+    assert all(
+        np.array_equal(a, b) for a, b in zip(resumed["queried"], full["queried"], strict=True)
+    )
+
+
+def test_completed_runs_must_come_from_the_same_arguments(tiny):
+    X, y = tiny
+    res = _cv(tiny, n_repeats=1)
+    with pytest.raises(ValueError, match="needs an int random_state"):
+        _cv(tiny, n_repeats=1, completed=res, random_state=None)
+    with pytest.raises(ValueError, match="lacks the columns \\['score'\\]"):
+        _cv(tiny, n_repeats=1, completed=res.drop(columns="score"))
+    with pytest.raises(ValueError, match="runs .* that these arguments do not make"):
+        _cv(tiny, n_repeats=1, cv=2, completed=res)
+    # Every run already complete: nothing runs again, the same table comes back.
+    again = _cv(tiny, n_repeats=1, completed=res)
+    pd.testing.assert_frame_equal(again.drop(columns="queried"), res.drop(columns="queried"))
