@@ -29,7 +29,7 @@ import torch
 from sklearn.metrics import pairwise_distances
 from skorch import NeuralNetClassifier
 
-from skactive import _probe
+from skactive import probes
 from skactive._selection import k_center_greedy, kmeans_pp_factored, sample_by_squared_distance
 from skactive.nets import MLP
 
@@ -138,7 +138,7 @@ def bench_egl(n, n_features, n_classes):
         verbose=0,
     ).fit(X, y)
     start = time.perf_counter()
-    fast = _probe.loss_gradient_norms(net, X, batch_size=1024)
+    fast = probes.loss_gradient_norms(net, X, batch_size=1024)
     t_fast = time.perf_counter() - start
     start = time.perf_counter()
     slow = _loop_norms(net, X)

@@ -2,7 +2,7 @@
 
 Pure NumPy and SciPy, no torch, no input validation: the strategies in
 :mod:`skactive.strategies` validate, ask the probe layer
-(:mod:`skactive._probe_mc`) for MC-dropout samples with masks shared across
+(:mod:`skactive.probes`) for MC-dropout samples with masks shared across
 rows, and hand them here. Prior validation of data is assumed throughout:
 finite arrays of the documented shapes, probabilities in ``[0, 1]`` summing
 to one over classes, sizes within range.

@@ -53,8 +53,9 @@ from sklearn.utils.validation import (
 )
 from skorch import NeuralNet
 
-from . import _probe
+from . import probes
 from .nets import _check_classifier_criterion
+from .probes import _data
 from .strategies import STRATEGY_ALIASES, CallableStrategy
 
 __all__ = ["ActiveLearner"]
@@ -104,14 +105,46 @@ def _is_1d(X):
 
 def _is_empty(X):
     """Whether ``X`` has no rows (an empty array, frame or list)."""
+    if probes.is_dataset(X) or isinstance(X, dict):
+        return False  # validated by kind, with its own message
     shape = getattr(X, "shape", None)
     if shape is not None:
         return len(shape) >= 1 and shape[0] == 0
     return isinstance(X, (list, tuple)) and len(X) == 0
 
 
+def _differs(given, value):
+    """Whether a size set by hand disagrees with the data (a shape as any sequence)."""
+    if isinstance(value, tuple):
+        try:
+            return tuple(given) != value
+        except TypeError:
+            return True
+    return given != value
+
+
+def _is_table(X):
+    """Whether a plain net's input is a table (scikit-learn's 2-D validation).
+
+    Everything but a dict, a Dataset and an array (or nested list) of 3 or
+    more dimensions: those are validated by
+    :func:`skactive.probes._data.validate_input`.
+    """
+    if probes.is_dataset(X) or isinstance(X, dict):
+        return False
+    ndim = getattr(X, "ndim", None)
+    if ndim is None and isinstance(X, (list, tuple)):
+        try:
+            ndim = np.ndim(X)
+        except ValueError:  # ragged: scikit-learn's message says so
+            return True
+    return ndim is None or ndim <= 2
+
+
 def _concat_rows(a, b):
-    """Append rows ``b`` to the labelled rows ``a`` (ndarray or DataFrame)."""
+    """Append rows ``b`` to the labelled rows ``a`` (ndarray, DataFrame, dict or Dataset)."""
+    if probes.is_dataset(a) or probes.is_dataset(b) or isinstance(a, dict):
+        return probes.concat_rows(a, b)
     if hasattr(a, "iloc"):
         import pandas as pd
 
@@ -402,6 +435,24 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
             if _num_samples(X) == 0:
                 raise ValueError(f"{name} is empty: found 0 samples, a minimum of 1 is required.")
             return X.copy() if copy else X
+        X = _data.to_numpy(X)
+        expected = None if reset else getattr(self, "input_shape_", None)
+        if _is_table(X):
+            X = self._validate_table(X, reset=reset, copy=copy, name=name)
+            shape = tuple(X.shape[1:])
+            _data.check_row_shape(shape, expected, name)
+        else:
+            X, shape = _data.validate_input(X, expected=expected, copy=copy, name=name)
+            if reset:
+                # scikit-learn's n_features_in_ describes tables only.
+                self.__dict__.pop("n_features_in_", None)
+                self.__dict__.pop("feature_names_in_", None)
+        if reset:
+            self.input_shape_ = shape
+        return X
+
+    def _validate_table(self, X, *, reset, copy, name):
+        """A 2-D table for a plain net: scikit-learn's validation, as float32."""
         try:
             return validate_data(self, X, reset=reset, dtype=np.float32, copy=copy)
         except ValueError as error:
@@ -412,6 +463,12 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
                 "columns: encode the others first, or pass a Pipeline whose first steps do "
                 "(e.g. a ColumnTransformer with a OneHotEncoder)."
             ) from error
+
+    def _targets(self, X, y):
+        """``y``, or the labels of a Dataset of ``(x, y)`` items when ``y`` is None."""
+        if y is None and probes.is_dataset(X):
+            return _data.dataset_targets(X)
+        return y
 
     def _validate_y(self, y, n_samples):
         if y is None:
@@ -513,8 +570,12 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
             return self.classes_.shape[0]
         return 1 if y.ndim == 1 else y.shape[1]
 
-    def _size_network(self, net, n_features, n_outputs):
-        """Set module__n_features_in / module__n_outputs from the data."""
+    def _size_network(self, net, input_shape, n_outputs):
+        """Set module__n_features_in, module__input_shape, module__n_outputs from the data.
+
+        ``input_shape`` is the network input's row shape; a dict input (a
+        dict of shapes) sizes only the outputs.
+        """
         module = net.module
         if is_classifier(net):
             _check_classifier_criterion(module, net.criterion)
@@ -527,11 +588,19 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         accepts_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
         given = net.get_params(deep=False)
         sizes = {}
-        for name, value in (("n_features_in", n_features), ("n_outputs", n_outputs)):
-            if name not in parameters and not accepts_any:
+        candidates = [("n_outputs", n_outputs)]
+        if isinstance(input_shape, tuple):
+            candidates = [
+                ("n_features_in", int(np.prod(input_shape))),
+                ("input_shape", input_shape),
+            ] + candidates
+        for name, value in candidates:
+            # input_shape goes only to a module that names it: one taking
+            # **kwargs gets the two sizes it always got.
+            if name not in parameters and (not accepts_any or name == "input_shape"):
                 continue
             key = f"module__{name}"
-            if key in given and given[key] is not None and given[key] != value:
+            if key in given and given[key] is not None and _differs(given[key], value):
                 raise ValueError(
                     f"The network was given {key}={given[key]!r}, but the data need "
                     f"{value}: leave {key} unset and ActiveLearner sizes the module."
@@ -552,12 +621,17 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         estimator = copy.deepcopy(self.estimator_) if warm else clone(self.estimator)
         net = _network_of(estimator)
         y_net = self._encode(y)
-        with _probe.seeded_torch(seed), _noticing_interrupts() as interrupted:
+        with probes.seeded_torch(seed), _noticing_interrupts() as interrupted:
             X_net = self._network_input(X, fit_steps=not warm, y=y, estimator=estimator)
+            shape = _data.row_shape(X_net)
+            if probes.is_dataset(X_net):
+                # skorch trains on a Dataset's own items: pair them with the
+                # encoded labels, read lazily.
+                X_net = _data.training_dataset(X_net, y_net, shape)
             if warm:
                 net.partial_fit(X_net, y_net)
             else:
-                self._size_network(net, X_net.shape[1], self._n_outputs(y))
+                self._size_network(net, shape, self._n_outputs(y))
                 if self._task() == "classifier":
                     net.set_params(classes=list(range(self.classes_.shape[0])))
                 net.fit(X_net, y_net)
@@ -592,7 +666,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
     # ------------------------------------------------------------ public API
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, *, X_val=None, y_val=None):
+    def fit(self, X, y=None, *, X_val=None, y_val=None):
         """Train the network on a labelled set, or simulate active learning.
 
         Without ``initial_size``, every row of ``X`` is a labelled row and
@@ -634,7 +708,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
     def _fit(self, X, y, X_val, y_val):
         self._task()
         X = self._validate_X(X, reset=True, copy=True)
-        y = self._validate_y(y, _num_samples(X))
+        y = self._validate_y(self._targets(X, y), probes.n_rows(X))
         classes = self._validate_labels(y, fit=True)
         if (X_val is None) != (y_val is None):
             raise ValueError("X_val and y_val must be given together.")
@@ -667,7 +741,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         """Train on the first labelled rows (round 0) and keep them."""
         self.estimator_ = self._train(X, y, self._seed(_TRAIN))
         self.X_labeled_, self.y_labeled_ = X, y
-        self.labeled_rounds_ = np.zeros(_num_samples(X), dtype=np.int64)
+        self.labeled_rounds_ = np.zeros(probes.n_rows(X), dtype=np.int64)
         return self
 
     @staticmethod
@@ -677,7 +751,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         return int(size)
 
     def _simulate(self, X, y, X_val, y_val):
-        n_samples = _num_samples(X)
+        n_samples = probes.n_rows(X)
         n_initial = self._resolve_size(self.initial_size, n_samples)
         if n_initial >= n_samples:
             raise ValueError(
@@ -687,7 +761,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         query_size = self._resolve_size(self.query_size, n_samples)
         rng = np.random.RandomState(self._seed(_SIMULATION))
         initial = rng.choice(n_samples, size=n_initial, replace=False)
-        self._fit_seed_set(_safe_indexing(X, initial), _safe_indexing(y, initial))
+        self._fit_seed_set(probes.take_rows(X, initial), _safe_indexing(y, initial))
         self.initial_indices_ = initial
         self.queried_indices_ = []
         if X_val is not None:
@@ -700,8 +774,8 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
             if pool.shape[0] == 0:
                 break
             n = min(query_size, pool.shape[0])
-            rows = pool[self._query_validated(_safe_indexing(X, pool), n)]
-            self._teach_validated(_safe_indexing(X, rows), _safe_indexing(y, rows))
+            rows = pool[self._query_validated(probes.take_rows(X, pool), n)]
+            self._teach_validated(probes.take_rows(X, rows), _safe_indexing(y, rows))
             self.queried_indices_.append(rows)
             pool = np.setdiff1d(pool, rows)
             if X_val is not None:
@@ -737,7 +811,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         if _is_empty(X_pool):
             raise ValueError("X_pool is empty: there is nothing to query.")
         X_pool = self._validate_X(X_pool, reset=False, name="X_pool")
-        n_pool = _num_samples(X_pool)
+        n_pool = probes.n_rows(X_pool)
         if n > n_pool:
             raise ValueError(f"n={n} is larger than the pool, which has {n_pool} rows.")
         return self._query_validated(X_pool, n)
@@ -745,7 +819,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
     def _query_validated(self, X_pool, n):
         X_net = self._network_input(X_pool)
         indices = self.query_strategy_.query(self, X_net, n, random_state=self._seed(_QUERY))
-        return self._check_indices(indices, n, X_net.shape[0])
+        return self._check_indices(indices, n, probes.n_rows(X_net))
 
     def _check_indices(self, indices, n, n_pool):
         name = type(self.query_strategy_).__name__
@@ -765,7 +839,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
             raise ValueError(f"The query strategy {name} {problem}.")
         return indices.astype(np.int64, copy=False)
 
-    def teach(self, X, y):
+    def teach(self, X, y=None):
         """Add labelled rows and retrain.
 
         The rows are appended to ``X_labeled_`` / ``y_labeled_`` and the
@@ -788,7 +862,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         check_is_fitted(self, "estimator_")
         self._validate_params()
         X = self._validate_X(X, reset=False, copy=True)
-        y = self._validate_y(y, _num_samples(X))
+        y = self._validate_y(self._targets(X, y), probes.n_rows(X))
         self._validate_labels(y, fit=False)
         if self._task() == "regressor":
             y = self._match_targets(y)
@@ -803,7 +877,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         self.X_labeled_, self.y_labeled_ = X_all, y_all
         self.n_rounds_ += 1
         self.labeled_rounds_ = np.concatenate(
-            [self.labeled_rounds_, np.full(_num_samples(X), self.n_rounds_, dtype=np.int64)]
+            [self.labeled_rounds_, np.full(probes.n_rows(X), self.n_rounds_, dtype=np.int64)]
         )
         return self
 
@@ -822,7 +896,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
     def _output(self, X):
         check_is_fitted(self, "estimator_")
         X_net = self.network_input(X)
-        output = _probe.network_output(self.network_, X_net, batch_size=self.pool_batch_size)
+        output = probes.network_output(self.network_, X_net, batch_size=self.pool_batch_size)
         # scikit-learn's convention: float64 predictions and probabilities.
         return output.astype(np.float64)
 

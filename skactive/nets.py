@@ -8,18 +8,22 @@ constructor accepts the keyword arguments
 
 ``n_features_in``
     the width of the network's input: the number of columns of ``X``, or of
-    the output of the Pipeline's preprocessing steps;
+    the output of the Pipeline's preprocessing steps (for rows of shape
+    ``(C, H, W)`` or any other, the number of values of a row);
+``input_shape``
+    the shape of one row, ``X.shape[1:]``: ``(n_features,)`` for a table,
+    ``(C, H, W)`` for images (a Dataset's item input shape);
 ``n_outputs``
     the number of classes for a classifier, the number of targets for a
     regressor,
 
-the learner sets them (as ``module__n_features_in`` and
-``module__n_outputs``) before each training. A value set by hand that
+the learner sets them (as ``module__n_features_in``, ``module__input_shape``
+and ``module__n_outputs``) before each training. A dict input is not sized. A value set by hand that
 disagrees with the data is an error. Modules that do not accept these
 arguments are left alone and must be sized by the user.
 
-Classifier modules return one score per class. :class:`MLP` returns
-**logits**, so a classifier net should use
+Classifier modules return one score per class. :class:`MLP` and
+:class:`CNN` return **logits**, so a classifier net should use
 ``criterion=torch.nn.CrossEntropyLoss``; skorch then applies the softmax in
 ``predict_proba``. (skorch's default ``NLLLoss`` expects probabilities.)
 """
@@ -30,7 +34,7 @@ from numbers import Integral, Real
 import torch
 from torch import nn
 
-__all__ = ["MLP", "make_mlp_net"]
+__all__ = ["CNN", "MLP", "make_cnn_net", "make_mlp_net"]
 
 _ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "logistic": nn.Sigmoid, "gelu": nn.GELU}
 
@@ -110,8 +114,123 @@ class MLP(nn.Module):
         self.output = nn.Linear(width, int(n_outputs))
 
     def forward(self, X):
-        """Map ``X`` of shape (n_samples, n_features_in) to (n_samples, n_outputs)."""
+        """Map ``X`` of shape (n_samples, n_features_in) to (n_samples, n_outputs).
+
+        Rows of any other shape (images, sequences) are flattened first, so
+        ``n_features_in`` is the number of values of a row.
+        """
+        if X.dim() > 2:
+            X = X.flatten(1)
         return self.output(self.hidden(X))
+
+
+class CNN(nn.Module):
+    """A small convolutional network for images, ending in a plain ``nn.Linear``.
+
+    The image counterpart of :class:`MLP`. Each convolutional block is
+    ``Conv2d(k×k, same padding) -> [BatchNorm2d] -> ReLU -> MaxPool2d(2)``
+    (the pooling is left out once the feature map is smaller than 2×2); the
+    feature map is flattened into ``Linear -> ReLU -> Dropout``, and the
+    final ``nn.Linear`` maps that penultimate embedding to the output.
+    The dropout before the final layer is what the MC-dropout strategies
+    sample (BALD, BatchBALD, DEIMOS, max-variance); embedding strategies
+    (BADGE, Core-Set, DAL, DensityWeighted) read the input of the final
+    layer.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        Shape of one image, ``(C, H, W)`` (or ``(H, W)`` for one grey
+        channel). Set by :class:`~skactive.ActiveLearner` from the data.
+    n_outputs : int
+        Number of classes or regression targets. Set by
+        :class:`~skactive.ActiveLearner` from the data.
+    channels : int or tuple of int, default=(16, 32)
+        Output channels of each convolutional block.
+    kernel_size : int, default=3
+        Side of the square convolution kernels (odd, padded to keep the
+        spatial size).
+    hidden_size : int, default=128
+        Width of the penultimate embedding.
+    dropout : float, default=0.2
+        Dropout probability before the final layer, in ``[0, 1)``; 0 builds
+        no dropout layer (MC-dropout strategies then refuse the network).
+    batch_norm : bool, default=False
+        Whether to put a ``BatchNorm2d`` after each convolution.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skactive.nets import CNN
+    >>> CNN(input_shape=(1, 28, 28), n_outputs=10)(torch.zeros(2, 1, 28, 28)).shape
+    torch.Size([2, 10])
+    """
+
+    def __init__(
+        self,
+        input_shape=None,
+        n_outputs=None,
+        channels=(16, 32),
+        kernel_size=3,
+        hidden_size=128,
+        dropout=0.2,
+        batch_norm=False,
+    ):
+        super().__init__()
+        shape = None if input_shape is None else tuple(input_shape)
+        if (
+            shape is None
+            or len(shape) not in (2, 3)
+            or any(not isinstance(s, Integral) or isinstance(s, bool) or s < 1 for s in shape)
+        ):
+            raise ValueError(
+                f"CNN needs input_shape=(C, H, W) or (H, W) of positive integers, got "
+                f"{input_shape!r}; ActiveLearner sets it from images of shape "
+                "(n_samples, C, H, W), or pass module__input_shape=... to the skorch net."
+            )
+        if not isinstance(n_outputs, Integral) or isinstance(n_outputs, bool) or n_outputs < 1:
+            raise ValueError(
+                f"CNN needs a positive integer n_outputs, got {n_outputs!r}; ActiveLearner "
+                "sets it from the data, or pass module__n_outputs=... to the skorch net."
+            )
+        sizes = (channels,) if isinstance(channels, Integral) else tuple(channels)
+        if any(not isinstance(c, Integral) or isinstance(c, bool) or c < 1 for c in sizes):
+            raise ValueError(f"channels must be positive integers, got {channels!r}.")
+        if not isinstance(kernel_size, Integral) or kernel_size < 1 or kernel_size % 2 == 0:
+            raise ValueError(f"kernel_size must be a positive odd integer, got {kernel_size!r}.")
+        if (
+            not isinstance(hidden_size, Integral)
+            or isinstance(hidden_size, bool)
+            or hidden_size < 1
+        ):
+            raise ValueError(f"hidden_size must be a positive integer, got {hidden_size!r}.")
+        if not isinstance(dropout, Real) or not 0 <= dropout < 1:
+            raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
+
+        self.grey = len(shape) == 2
+        in_channels, height, width = (1,) + shape if self.grey else shape
+        blocks = []
+        for size in sizes:
+            blocks.append(nn.Conv2d(in_channels, size, kernel_size, padding=kernel_size // 2))
+            if batch_norm:
+                blocks.append(nn.BatchNorm2d(size))
+            blocks.append(nn.ReLU())
+            if height >= 2 and width >= 2:
+                blocks.append(nn.MaxPool2d(2))
+                height, width = height // 2, width // 2
+            in_channels = size
+        self.features = nn.Sequential(*blocks)
+        head = [nn.Flatten(), nn.Linear(in_channels * height * width, int(hidden_size)), nn.ReLU()]
+        if dropout > 0:
+            head.append(nn.Dropout(dropout))
+        self.hidden = nn.Sequential(*head)
+        self.output = nn.Linear(int(hidden_size), int(n_outputs))
+
+    def forward(self, X):
+        """Map images ``(n_samples, C, H, W)`` or ``(n_samples, H, W)`` to logits or targets."""
+        if self.grey:
+            X = X.unsqueeze(1)
+        return self.output(self.hidden(self.features(X)))
 
 
 def _check_classifier_criterion(module, criterion):
@@ -124,11 +243,12 @@ def _check_classifier_criterion(module, criterion):
     """
     module_class = module if inspect.isclass(module) else type(module)
     criterion_class = criterion if inspect.isclass(criterion) else type(criterion)
-    if issubclass(module_class, MLP) and issubclass(criterion_class, nn.NLLLoss):
+    if issubclass(module_class, (MLP, CNN)) and issubclass(criterion_class, nn.NLLLoss):
+        name = module_class.__name__ if module_class in (MLP, CNN) else "MLP"
         raise ValueError(
-            "skactive.nets.MLP returns logits, but the classifier's criterion is "
+            f"skactive.nets.{name} returns logits, but the classifier's criterion is "
             "NLLLoss (skorch's default), which expects probabilities: use "
-            "NeuralNetClassifier(MLP, criterion=torch.nn.CrossEntropyLoss, ...)."
+            f"NeuralNetClassifier({name}, criterion=torch.nn.CrossEntropyLoss, ...)."
         )
 
 
@@ -169,14 +289,82 @@ def make_mlp_net(
     >>> make_mlp_net("regressor", hidden_layer_sizes=(32, 16)).module__hidden_layer_sizes
     (32, 16)
     """
+    return _make_net(
+        task,
+        dict(
+            module=MLP,
+            module__hidden_layer_sizes=tuple(hidden_layer_sizes),
+            module__dropout=dropout,
+        ),
+        max_epochs=max_epochs,
+        lr=lr,
+        batch_size=batch_size,
+        **kwargs,
+    )
+
+
+def make_cnn_net(
+    task="classifier",
+    *,
+    channels=(16, 32),
+    hidden_size=128,
+    dropout=0.2,
+    max_epochs=50,
+    lr=1e-3,
+    batch_size=32,
+    **kwargs,
+):
+    """A skorch net around :class:`CNN`, set up like :func:`make_mlp_net`.
+
+    Adam, shuffled mini-batches, no validation split, silent; a classifier
+    gets ``CrossEntropyLoss``. The :class:`~skactive.ActiveLearner` sizes the
+    module from images of shape ``(n_samples, C, H, W)``.
+
+    Parameters
+    ----------
+    task : {"classifier", "regressor"}, default="classifier"
+    channels : tuple of int, default=(16, 32)
+    hidden_size : int, default=128
+    dropout : float, default=0.2
+    max_epochs : int, default=50
+    lr : float, default=1e-3
+    batch_size : int, default=32
+    **kwargs
+        Any other skorch parameter, e.g. ``device="cuda"``.
+
+    Returns
+    -------
+    net : skorch.NeuralNetClassifier or skorch.NeuralNetRegressor
+
+    Examples
+    --------
+    >>> from skactive.nets import make_cnn_net
+    >>> make_cnn_net(channels=(8,)).module__channels
+    (8,)
+    """
+    return _make_net(
+        task,
+        dict(
+            module=CNN,
+            module__channels=tuple(channels),
+            module__hidden_size=hidden_size,
+            module__dropout=dropout,
+        ),
+        max_epochs=max_epochs,
+        lr=lr,
+        batch_size=batch_size,
+        **kwargs,
+    )
+
+
+def _make_net(task, module_params, *, max_epochs, lr, batch_size, **kwargs):
+    """The skorch net of ``make_*_net``: Adam, shuffled batches, no split, silent."""
     from skorch import NeuralNetClassifier, NeuralNetRegressor
 
     if task not in ("classifier", "regressor"):
         raise ValueError(f"task must be 'classifier' or 'regressor', got {task!r}.")
     params = dict(
-        module=MLP,
-        module__hidden_layer_sizes=tuple(hidden_layer_sizes),
-        module__dropout=dropout,
+        module_params,
         optimizer=torch.optim.Adam,
         lr=lr,
         max_epochs=max_epochs,

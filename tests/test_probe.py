@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from skactive import ActiveLearner, _probe
+from skactive import ActiveLearner, probes
 
 from .conftest import make_classifier_net
 
@@ -19,8 +19,8 @@ def learner(blobs):
 @pytest.mark.parametrize("batch_size", [1, 7, 64, 1000])
 def test_chunked_equals_unchunked(learner, blobs, batch_size):
     X, _ = blobs
-    whole = _probe.network_output(learner.network_, X, batch_size=len(X))
-    chunked = _probe.network_output(learner.network_, X, batch_size=batch_size)
+    whole = probes.network_output(learner.network_, X, batch_size=len(X))
+    chunked = probes.network_output(learner.network_, X, batch_size=batch_size)
     np.testing.assert_allclose(chunked, whole, rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(whole.sum(axis=1), 1.0, rtol=1e-5)
 
@@ -33,8 +33,8 @@ def test_memmap_pool_is_read_chunk_by_chunk(learner, blobs, tmp_path):
     memmap.flush()
     readonly = np.memmap(path, dtype=np.float32, mode="r", shape=X.shape)
     np.testing.assert_array_equal(
-        _probe.network_output(learner.network_, readonly, batch_size=16),
-        _probe.network_output(learner.network_, X, batch_size=16),
+        probes.network_output(learner.network_, readonly, batch_size=16),
+        probes.network_output(learner.network_, X, batch_size=16),
     )
 
 
@@ -44,7 +44,7 @@ def test_evaluating_restores_modes_even_on_error(learner):
     module.hidden[0].eval()
     flags = [m.training for m in module.modules()]
     with pytest.raises(RuntimeError, match="boom"):
-        with _probe.evaluating(module):
+        with probes.evaluating(module):
             assert not any(m.training for m in module.modules())
             assert not torch.is_grad_enabled()
             raise RuntimeError("boom")
@@ -56,9 +56,9 @@ def test_seeded_torch_is_reproducible_and_restores_the_global_stream():
     torch.manual_seed(0)
     expected_next = torch.rand(3)
     torch.manual_seed(0)
-    with _probe.seeded_torch(42):
+    with probes.seeded_torch(42):
         a = torch.rand(2)
-    with _probe.seeded_torch(42):
+    with probes.seeded_torch(42):
         b = torch.rand(2)
     assert torch.equal(a, b)
     assert torch.equal(torch.rand(3), expected_next)

@@ -11,7 +11,8 @@ import pytest
 import torch
 from skorch import NeuralNetClassifier
 
-from skactive import ActiveLearner, _probe
+from skactive import ActiveLearner, probes
+from skactive.probes import _gradients
 
 from .conftest import make_classifier_net, make_regressor_net
 
@@ -47,12 +48,12 @@ def _embedding_gradient(net, x, y):
 
 
 PROBES = {
-    "penultimate": lambda net, X, b: _probe.penultimate_embedding(net, X, batch_size=b),
+    "penultimate": lambda net, X, b: probes.penultimate_embedding(net, X, batch_size=b),
     "gradient_embedding": lambda net, X, b: np.hstack(
-        _probe.gradient_embedding(net, X, batch_size=b)
+        probes.gradient_embedding(net, X, batch_size=b)
     ),
-    "input_gradients": lambda net, X, b: _probe.input_gradients(net, X, batch_size=b),
-    "loss_gradient_norms": lambda net, X, b: _probe.loss_gradient_norms(net, X, batch_size=b),
+    "input_gradients": lambda net, X, b: probes.input_gradients(net, X, batch_size=b),
+    "loss_gradient_norms": lambda net, X, b: probes.loss_gradient_norms(net, X, batch_size=b),
 }
 
 
@@ -91,7 +92,7 @@ def test_penultimate_embedding_is_the_final_linear_input(trained):
     with torch.no_grad():
         expected = net.module_.hidden(torch.as_tensor(pool)).numpy()
     np.testing.assert_allclose(
-        _probe.penultimate_embedding(net, pool, batch_size=10), expected, rtol=1e-6, atol=1e-6
+        probes.penultimate_embedding(net, pool, batch_size=10), expected, rtol=1e-6, atol=1e-6
     )
 
 
@@ -130,14 +131,14 @@ def test_final_layer_is_found_by_execution_order(blobs):
     X = blobs[0][:20]
     with torch.no_grad():
         expected = torch.relu(net.module_.first(torch.as_tensor(X))).numpy()
-    h = _probe.penultimate_embedding(net, X, batch_size=8)
+    h = probes.penultimate_embedding(net, X, batch_size=8)
     assert h.shape == (20, 5)
     np.testing.assert_allclose(h, expected, rtol=1e-6, atol=1e-7)
 
 
 def test_network_without_a_linear_layer_is_refused_clearly(blobs):
     net = _fit(_NoLinear, blobs)
-    for probe in (_probe.penultimate_embedding, _probe.gradient_embedding):
+    for probe in (probes.penultimate_embedding, probes.gradient_embedding):
         with pytest.raises(ValueError, match="no torch.nn.Linear"):
             probe(net, blobs[0], batch_size=8)
 
@@ -147,7 +148,7 @@ def test_network_without_a_linear_layer_is_refused_clearly(blobs):
 
 def test_gradient_embedding_equals_autograd_at_the_predicted_label(trained):
     net, pool = trained
-    q, h = _probe.gradient_embedding(net, pool, batch_size=16)
+    q, h = probes.gradient_embedding(net, pool, batch_size=16)
     y_hat = _logits(net, pool).argmax(dim=1).numpy()
     for i in range(0, len(pool), 5):
         np.testing.assert_allclose(
@@ -157,7 +158,7 @@ def test_gradient_embedding_equals_autograd_at_the_predicted_label(trained):
 
 def test_badge_proposition_1_predicted_label_gives_the_smallest_gradient(trained):
     net, pool = trained
-    q, h = _probe.gradient_embedding(net, pool, batch_size=16)
+    q, h = probes.gradient_embedding(net, pool, batch_size=16)
     norm_hat = np.linalg.norm(q, axis=1) * np.linalg.norm(h, axis=1)
     for i in range(len(pool)):
         for y in range(3):
@@ -179,7 +180,7 @@ def test_gradient_embedding_needs_one_final_output_per_class(blobs):
     net = _fit(_WiderFinalLayer, blobs)
     net.module_.train()
     with pytest.raises(ValueError, match="one output per class"):
-        _probe.gradient_embedding(net, blobs[0], batch_size=8)
+        probes.gradient_embedding(net, blobs[0], batch_size=8)
     # The error left the module as it was: train mode, no hooks, grad on.
     assert all(m.training for m in net.module_.modules())
     assert not any(m._forward_pre_hooks for m in net.module_.modules())
@@ -191,7 +192,7 @@ def test_gradient_embedding_needs_one_final_output_per_class(blobs):
 
 def test_input_gradients_equal_autograd_per_row(trained):
     net, pool = trained
-    got = _probe.input_gradients(net, pool, batch_size=16)
+    got = probes.input_gradients(net, pool, batch_size=16)
     y_hat = _logits(net, pool).argmax(dim=1)
     for i in range(len(pool)):
         x = torch.as_tensor(pool[i : i + 1]).requires_grad_(True)
@@ -209,7 +210,7 @@ def test_input_gradients_are_the_local_linear_model_dami_eq_2(blobs):
     x = X[:40]
     d = rng.normal(size=x.shape).astype(np.float32)
     eps = 1e-2
-    interpretations = _probe.input_gradients(net, x, batch_size=16)
+    interpretations = probes.input_gradients(net, x, batch_size=16)
     logits = _logits(net, x).detach().numpy()
     moved = _logits(net, x + eps * d).detach().numpy()
     cls = logits.argmax(axis=1)
@@ -228,13 +229,13 @@ def test_input_gradients_of_a_fixed_output_column(blobs):
     X, y = blobs
     learner = ActiveLearner(make_regressor_net(max_epochs=5), random_state=0).fit(X, y * 1.0)
     net = learner.network_
-    got = _probe.input_gradients(net, X[:10], batch_size=4, output=0)
+    got = probes.input_gradients(net, X[:10], batch_size=4, output=0)
     x = torch.as_tensor(X[:10]).requires_grad_(True)
     net.module_.eval()
     (g,) = torch.autograd.grad(net.module_(x)[:, 0].sum(), x)
     np.testing.assert_allclose(got, g.numpy(), rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match="not a column"):
-        _probe.input_gradients(net, X[:10], batch_size=4, output=3)
+        probes.input_gradients(net, X[:10], batch_size=4, output=3)
 
 
 # ---------------------------------------------------------------------- EGL
@@ -259,7 +260,7 @@ def _loop_gradient_norms(net, X):
 def test_vmapped_gradient_norms_equal_a_per_row_loop(trained):
     net, pool = trained
     np.testing.assert_allclose(
-        _probe.loss_gradient_norms(net, pool, batch_size=16),
+        probes.loss_gradient_norms(net, pool, batch_size=16),
         _loop_gradient_norms(net, pool),
         rtol=1e-4,
         atol=1e-6,
@@ -268,17 +269,17 @@ def test_vmapped_gradient_norms_equal_a_per_row_loop(trained):
 
 def test_gradient_norm_chunks_respect_the_memory_bound(trained, monkeypatch):
     net, pool = trained
-    expected = _probe.loss_gradient_norms(net, pool, batch_size=64)
+    expected = probes.loss_gradient_norms(net, pool, batch_size=64)
     n_params = sum(p.numel() for p in net.module_.parameters())
-    monkeypatch.setattr(_probe, "_MAX_GRADIENT_ENTRIES", 3 * 3 * n_params)  # 3 classes
+    monkeypatch.setattr(_gradients, "_MAX_GRADIENT_ENTRIES", 3 * 3 * n_params)  # 3 classes
     calls = []
-    original = _probe._iter_chunks
+    original = probes.iter_chunks
 
     def spy(net_, X, batch_size):
         calls.append(batch_size)
         return original(net_, X, batch_size)
 
-    monkeypatch.setattr(_probe, "_iter_chunks", spy)
-    got = _probe.loss_gradient_norms(net, pool, batch_size=64)
+    monkeypatch.setattr(_gradients, "iter_chunks", spy)
+    got = probes.loss_gradient_norms(net, pool, batch_size=64)
     assert calls[-1] == 3  # (a first call of 1 row counts the classes)
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)

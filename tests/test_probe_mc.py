@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from skactive import ActiveLearner, _probe, _probe_mc
+from skactive import ActiveLearner, probes
 
 from .conftest import make_classifier_net, make_regressor_net
 
@@ -34,7 +34,7 @@ def regressor(data):
 
 
 def _mc(net, X, batch_size=1000, n=8, seed=0):
-    return _probe_mc.mc_dropout_output(
+    return probes.mc_dropout_output(
         net, X, n_mc_samples=n, batch_size=batch_size, random_state=seed
     )
 
@@ -85,7 +85,7 @@ def test_mean_of_many_passes_is_the_deterministic_output(regressor, data):
     # 1 / (1 - p)), so the average over masks is the eval-mode output.
     X, _ = data
     out = _mc(regressor, X[:10], n=4000)
-    eval_output = _probe.network_output(regressor, X[:10], batch_size=100)
+    eval_output = probes.network_output(regressor, X[:10], batch_size=100)
     spread = out.std(axis=0) / np.sqrt(4000)
     assert np.all(np.abs(out.mean(axis=0) - eval_output) < 5 * spread + 1e-6)
 
@@ -142,7 +142,7 @@ def test_a_network_without_dropout_is_refused(data):
 def test_alpha_dropout_is_refused():
     module = nn.Sequential(nn.Linear(2, 4), nn.AlphaDropout(0.2), nn.Linear(4, 1))
     with pytest.raises(ValueError, match="does not support AlphaDropout"):
-        _probe_mc.dropout_layers(module)
+        probes.dropout_layers(module)
 
 
 class _Channels(nn.Module):
@@ -161,7 +161,7 @@ def test_channelwise_dropout_drops_whole_channels():
     layer = _Channels()
     seeds = np.arange(6).reshape(6, 1)
     x = torch.ones(5, 3)
-    with _probe.evaluating(layer), _probe_mc._SharedMasks([layer.drop], seeds, "cpu") as masks:
+    with probes.evaluating(layer), probes._mc._SharedMasks([layer.drop], seeds, "cpu") as masks:
         for j in range(6):
             masks.pass_ = j
             out = layer(x)

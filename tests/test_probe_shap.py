@@ -5,7 +5,7 @@ import pytest
 import torch
 from skorch import NeuralNetClassifier
 
-from skactive._probe_shap import shap_explanations
+from skactive.probes import shap_explanations
 
 from .conftest import make_classifier_net
 

@@ -13,8 +13,9 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import check_random_state
 
+from .. import probes
 from ._base import QueryStrategy
 from ._kcenter import CoreSet
 from ._uncertainty import LeastConfidence
@@ -240,7 +241,7 @@ class ALBL(QueryStrategy):
         self.importance_weights_ = np.concatenate(
             [self.importance_weights_, 1.0 / pending["draw_proba"]]
         )
-        X = _safe_indexing(learner.X_labeled_, self.queried_positions_)
+        X = probes.take_rows(learner.X_labeled_, self.queried_positions_)
         y = np.asarray(learner.y_labeled_)[self.queried_positions_]
         reward = importance_weighted_accuracy(learner.predict(X) == y, self.importance_weights_)
         self.log_weights_ = self.log_weights_ + exp4p_log_weight_update(
@@ -295,7 +296,7 @@ class ALBL(QueryStrategy):
         self._initialise()
         self._observe(learner)
         rng = check_random_state(random_state)
-        n_pool = X_pool.shape[0]
+        n_pool = probes.n_rows(X_pool)
         picks = [
             np.asarray(s.query(learner, X_pool, n, random_state=rng.randint(2**31 - 1)))
             for s in self.strategies_

@@ -12,9 +12,9 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .. import _probe
-from .._probe_shap import EXPLAINERS, shap_explanations
+from .. import probes
 from .._selection import top_k
+from ..probes import EXPLAINERS, shap_explanations
 from ._base import QueryStrategy
 
 __all__ = ["ALEX", "explanation_distribution", "mean_kl_divergence"]
@@ -107,7 +107,7 @@ class ALEX(QueryStrategy):
     The labelled rows are explained once per query, and the mean divergence
     of all candidates is one vectorised step (:func:`mean_kl_divergence`).
     shap leaves the network exactly as it found it (see
-    :mod:`skactive._probe_shap`). Classifiers only.
+    :mod:`skactive.probes`). Classifiers only.
 
     Parameters
     ----------
@@ -185,9 +185,9 @@ class ALEX(QueryStrategy):
             Indices into ``X_pool``.
         """
         self._require_classifier(learner)
-        k = min(self._check_params(n), X_pool.shape[0])
-        confidence = np.empty(X_pool.shape[0], dtype=np.float64)
-        chunks = _probe.iter_network_output(
+        k = min(self._check_params(n), probes.n_rows(X_pool))
+        confidence = np.empty(probes.n_rows(X_pool), dtype=np.float64)
+        chunks = probes.iter_network_output(
             learner.network_, X_pool, batch_size=learner.pool_batch_size
         )
         with closing(chunks):
@@ -199,8 +199,11 @@ class ALEX(QueryStrategy):
         rng = check_random_state(random_state)
         candidates = self.candidates(learner, X_pool, n, rng)
         X_labelled = learner.network_input(learner.X_labeled_)
-        n_background = min(self.n_background, X_labelled.shape[0])
-        background = X_labelled[np.sort(rng.choice(X_labelled.shape[0], n_background, False))]
+        n_labelled = probes.n_rows(X_labelled)
+        n_background = min(self.n_background, n_labelled)
+        background = probes.take_rows(
+            X_labelled, np.sort(rng.choice(n_labelled, n_background, False))
+        )
         seed = rng.randint(np.iinfo(np.int32).max)
 
         def explain(X):
@@ -216,7 +219,9 @@ class ALEX(QueryStrategy):
                 self.eps,
             )
 
-        divergence = mean_kl_divergence(explain(X_pool[candidates]), explain(X_labelled))
+        divergence = mean_kl_divergence(
+            explain(probes.take_rows(X_pool, candidates)), explain(X_labelled)
+        )
         return candidates[top_k(divergence, n, rng)]
 
     query.__doc__ = QueryStrategy.query.__doc__

@@ -9,7 +9,7 @@ References
 
 from sklearn.utils import check_random_state
 
-from .. import _probe
+from .. import probes
 from .._selection import kmeans_pp_factored
 from ._base import QueryStrategy
 
@@ -81,7 +81,7 @@ class BADGE(QueryStrategy):
             The penultimate embedding.
         """
         self._require_classifier(learner)
-        return _probe.gradient_embedding(learner.network_, X, batch_size=learner.pool_batch_size)
+        return probes.gradient_embedding(learner.network_, X, batch_size=learner.pool_batch_size)
 
     def query(self, learner, X_pool, n, random_state=None):
         q, h = self.gradient_embedding(learner, X_pool)

@@ -20,7 +20,7 @@ class QueryStrategy(BaseEstimator):
     Subclasses implement :meth:`query`. They receive the pool as the network
     sees it: validated, passed through any preprocessing steps of a Pipeline
     estimator, ``float32``. Anything torch-related is obtained through the
-    probe layer (``skactive._probe``) from ``learner.network_``.
+    probe layer (``skactive.probes``) from ``learner.network_``.
     """
 
     def query(self, learner, X_pool, n, random_state=None):

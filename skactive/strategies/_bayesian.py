@@ -2,7 +2,7 @@
 
 Each reads ``J`` stochastic forward passes of the network with dropout on
 (Gal and Ghahramani, 2016) from the probe layer
-(:func:`skactive._probe_mc.iter_mc_dropout_output`), with the dropout masks
+(:func:`skactive.probes.iter_mc_dropout_output`), with the dropout masks
 shared across pool rows and drawn from the query's ``random_state``, and
 hands them to a NumPy kernel (:mod:`skactive._bayes_kernels`). The network
 needs at least one dropout layer; a network without one is refused with a
@@ -20,7 +20,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .. import _bayes_kernels, _probe_mc
+from .. import _bayes_kernels, probes
 from .._selection import top_k
 from ._base import QueryStrategy, UtilityStrategy
 
@@ -62,8 +62,8 @@ class _MCUtility(UtilityStrategy):
         """
         self._check(learner)
         n_mc = _check_int(self, "n_mc_samples", 2)
-        utility = np.empty(X_pool.shape[0], dtype=np.float64)
-        chunks = _probe_mc.iter_mc_dropout_output(
+        utility = np.empty(probes.n_rows(X_pool), dtype=np.float64)
+        chunks = probes.iter_mc_dropout_output(
             learner.network_,
             X_pool,
             n_mc_samples=n_mc,
@@ -203,7 +203,7 @@ class BatchBALD(QueryStrategy):
         n_mc = _check_int(self, "n_mc_samples", 2)
         n_configurations = _check_int(self, "n_configurations", 1)
         rng = check_random_state(random_state)
-        probs = _probe_mc.mc_dropout_output(
+        probs = probes.mc_dropout_output(
             learner.network_,
             X_pool,
             n_mc_samples=n_mc,

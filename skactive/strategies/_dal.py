@@ -11,9 +11,9 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .. import _probe
-from .._probe_discriminator import _check_parameters, discriminate
+from .. import probes
 from .._selection import top_k
+from ..probes._discriminator import _check_parameters, discriminate
 from ._base import QueryStrategy
 
 __all__ = ["DAL"]
@@ -35,7 +35,7 @@ class DAL(QueryStrategy):
     The discriminator is an MLP with ReLU activations trained with the log
     loss, class weights making the labelled and pool rows weigh the same,
     until its training accuracy reaches ``accuracy_threshold`` (§4.3) or
-    ``max_epochs`` have run (see :func:`skactive._probe_discriminator.discriminate`).
+    ``max_epochs`` have run (see :func:`skactive.probes.discriminate`).
     It is seeded from ``random_state`` and never touches the task network.
     Only the representation is used, so DAL works for classifiers and
     regressors alike.
@@ -132,10 +132,10 @@ class DAL(QueryStrategy):
         rng = check_random_state(random_state)
         net = learner.network_
         batch = learner.pool_batch_size
-        Z_labelled = _probe.penultimate_embedding(
+        Z_labelled = probes.penultimate_embedding(
             net, learner.network_input(learner.X_labeled_), batch_size=batch
         )
-        Z_pool = _probe.penultimate_embedding(net, X_pool, batch_size=batch)
+        Z_pool = probes.penultimate_embedding(net, X_pool, batch_size=batch)
 
         remaining = np.arange(Z_pool.shape[0])
         moved = []

@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.base import is_classifier
 from sklearn.utils import check_random_state
 
-from .. import _bayes_kernels, _probe_mc
+from .. import _bayes_kernels, probes
 from ._base import QueryStrategy
 from ._bayesian import _check_int, _mask_seed
 
@@ -166,13 +166,13 @@ class DEIMOS(QueryStrategy):
     def _precision_noise(self, learner):
         """τ⁻¹ = 2 N λ / ((1 - p) l²), the inverse of §3.2's precision."""
         net = learner.network_
-        rates = sorted(set(_probe_mc.dropout_rates(net)))
+        rates = sorted(set(probes.dropout_rates(net)))
         if len(rates) != 1:
             raise ValueError(
                 "DEIMOS noise_variance='precision' needs one dropout probability p, but "
                 f"the network's dropout layers use {rates}: pass noise_variance=<float>."
             )
-        decay = _probe_mc.weight_decay(net)
+        decay = probes.weight_decay(net)
         if not decay > 0:
             raise ValueError(
                 "DEIMOS noise_variance='precision' needs weight decay: set the net's "
@@ -182,7 +182,7 @@ class DEIMOS(QueryStrategy):
         return 2.0 * n_labeled * decay / ((1.0 - rates[0]) * self.length_scale**2)
 
     def _samples(self, learner, X, seed):
-        return _probe_mc.mc_dropout_output(
+        return probes.mc_dropout_output(
             learner.network_,
             X,
             n_mc_samples=self._check_params()[0],
@@ -196,7 +196,7 @@ class DEIMOS(QueryStrategy):
         _, n_candidates = self._check_params()
         rng = check_random_state(random_state)
         X_labeled = learner.network_input(learner.X_labeled_)
-        n_pool, n_labeled = X_pool.shape[0], X_labeled.shape[0]
+        n_pool, n_labeled = probes.n_rows(X_pool), probes.n_rows(X_labeled)
         # Appendix D: draw from labelled ∪ pool until the sample holds
         # n_candidates pool rows. Ids < n_pool are pool rows, the others
         # labelled rows; the random order also breaks ties at random.
@@ -208,9 +208,15 @@ class DEIMOS(QueryStrategy):
             stop = order.shape[0]  # the whole pool: the whole data set
         sample = order[:stop]
         is_pool = sample < n_pool
-        X_samp = np.empty((stop, X_pool.shape[1]), dtype=np.float32)
-        X_samp[is_pool] = X_pool[sample[is_pool]]
-        X_samp[~is_pool] = X_labeled[sample[~is_pool] - n_pool]
+        # The sample's rows in sample order: pool rows, then labelled rows,
+        # put back in place (any kind of network input).
+        X_samp = probes.take_rows(
+            probes.concat_rows(
+                probes.take_rows(X_pool, sample[is_pool]),
+                probes.take_rows(X_labeled, sample[~is_pool] - n_pool),
+            ),
+            np.argsort(np.argsort(~is_pool, kind="stable"), kind="stable"),
+        )
 
         factor = _bayes_kernels.deimos_factor(self._samples(learner, X_samp, _mask_seed(rng)))
         noise, smoothing = self._noise_and_smoothing(learner, factor)
@@ -246,9 +252,9 @@ class DEIMOS(QueryStrategy):
         self._check_params()
         rng = check_random_state(random_state)
         X_labeled = learner.network_input(learner.X_labeled_)
-        X_samp = np.concatenate([X_pool, X_labeled], axis=0).astype(np.float32, copy=False)
+        X_samp = probes.concat_rows(X_pool, X_labeled)
         factor = _bayes_kernels.deimos_factor(self._samples(learner, X_samp, _mask_seed(rng)))
         noise, smoothing = self._noise_and_smoothing(learner, factor)
         return _bayes_kernels.deimos_expected_improvement(
-            factor, np.arange(X_pool.shape[0]), noise=noise, smoothing=smoothing
+            factor, np.arange(probes.n_rows(X_pool)), noise=noise, smoothing=smoothing
         )

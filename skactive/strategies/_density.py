@@ -17,7 +17,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import pairwise_distances_argmin_min
 from sklearn.utils import check_random_state
 
-from .. import _probe
+from .. import probes
 from .._selection import top_k
 from ._base import UtilityStrategy
 
@@ -56,8 +56,10 @@ class DensityWeighted(UtilityStrategy):
         §4.1), which needs a classifier. Capped at the pool size.
     representation : {"input", "embedding"}, default="input"
         Space of the distances: the rows as the network sees them (the
-        input distribution, as in the paper) or the network's penultimate
-        embedding.
+        input distribution, as in the paper; an image or any other row is
+        flattened into its values) or the network's penultimate embedding.
+        For images, distances between pixel vectors say little about
+        content: ``"embedding"`` is the better choice for a CNN.
     density_exponent : float, default=1.0
         ``β``, the weight given to the closeness to a centroid.
 
@@ -96,8 +98,10 @@ class DensityWeighted(UtilityStrategy):
 
     def _represent(self, learner, X):
         if self.representation == "input":
-            return np.asarray(X, dtype=np.float32)
-        return _probe.penultimate_embedding(learner.network_, X, batch_size=learner.pool_batch_size)
+            if isinstance(X, np.ndarray) and X.ndim == 2:
+                return np.asarray(X, dtype=np.float32)
+            return probes.flat_rows(X, batch_size=learner.pool_batch_size)
+        return probes.penultimate_embedding(learner.network_, X, batch_size=learner.pool_batch_size)
 
     def utility(self, learner, X_pool, random_state=None):
         if self.representation not in ("input", "embedding"):
@@ -107,7 +111,7 @@ class DensityWeighted(UtilityStrategy):
         beta = self.density_exponent
         if not isinstance(beta, Real) or isinstance(beta, bool) or not beta >= 0:
             raise ValueError(f"density_exponent must be a non-negative number, got {beta!r}.")
-        c = min(self._n_clusters(learner), X_pool.shape[0])
+        c = min(self._n_clusters(learner), probes.n_rows(X_pool))
         seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
         Z_pool = self._represent(learner, X_pool)
         Z_labelled = self._represent(learner, learner.network_input(learner.X_labeled_))

@@ -10,7 +10,7 @@ References
 
 import numpy as np
 
-from .. import _probe
+from .. import probes
 from ._base import UtilityStrategy
 
 __all__ = ["EGL"]
@@ -28,7 +28,7 @@ class EGL(UtilityStrategy):
 
     Per-sample gradient norms come from :mod:`torch.func` (``vmap`` over the
     rows of a chunk, one call per class; see
-    :func:`skactive._probe.loss_gradient_norms`), never a Python loop over
+    :func:`skactive.probes.loss_gradient_norms`), never a Python loop over
     rows. Classification only.
 
     References
@@ -49,8 +49,8 @@ class EGL(UtilityStrategy):
     def utility(self, learner, X_pool):
         self._require_classifier(learner)
         net, batch_size = learner.network_, learner.pool_batch_size
-        norms = _probe.loss_gradient_norms(net, X_pool, batch_size=batch_size)
-        proba = _probe.network_output(net, X_pool, batch_size=batch_size)
+        norms = probes.loss_gradient_norms(net, X_pool, batch_size=batch_size)
+        proba = probes.network_output(net, X_pool, batch_size=batch_size)
         return np.einsum("ij,ij->i", proba.astype(np.float64), norms)
 
     utility.__doc__ = UtilityStrategy.utility.__doc__

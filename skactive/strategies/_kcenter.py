@@ -17,7 +17,7 @@ References
 from sklearn.base import is_classifier
 from sklearn.utils import check_random_state
 
-from .. import _probe
+from .. import probes
 from .._selection import k_center_greedy
 from ._base import QueryStrategy
 
@@ -82,7 +82,7 @@ class CoreSet(_KCenterStrategy):
     """
 
     def representation(self, learner, X):
-        return _probe.penultimate_embedding(learner.network_, X, batch_size=learner.pool_batch_size)
+        return probes.penultimate_embedding(learner.network_, X, batch_size=learner.pool_batch_size)
 
     representation.__doc__ = _KCenterStrategy.representation.__doc__
 
@@ -139,7 +139,7 @@ class DAMI(_KCenterStrategy):
                     f"{n_outputs} outputs; use a single-output regressor or a classifier."
                 )
             output = 0
-        return _probe.input_gradients(
+        return probes.input_gradients(
             learner.network_, X, batch_size=learner.pool_batch_size, output=output
         )
 

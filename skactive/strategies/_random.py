@@ -2,6 +2,7 @@
 
 from sklearn.utils import check_random_state
 
+from .. import probes
 from ._base import QueryStrategy
 
 __all__ = ["Random"]
@@ -23,6 +24,6 @@ class Random(QueryStrategy):
 
     def query(self, learner, X_pool, n, random_state=None):
         rng = check_random_state(random_state)
-        return rng.choice(X_pool.shape[0], size=n, replace=False).astype("int64")
+        return rng.choice(probes.n_rows(X_pool), size=n, replace=False).astype("int64")
 
     query.__doc__ = QueryStrategy.query.__doc__

@@ -18,7 +18,7 @@ from contextlib import closing
 import numpy as np
 from scipy.special import xlogy
 
-from .. import _probe
+from .. import probes
 from ._base import UtilityStrategy
 
 __all__ = ["LeastConfidence", "Margin", "Entropy"]
@@ -29,8 +29,8 @@ class _ProbabilityUtility(UtilityStrategy):
 
     def utility(self, learner, X_pool):
         self._require_classifier(learner)
-        utility = np.empty(X_pool.shape[0], dtype=np.float64)
-        chunks = _probe.iter_network_output(
+        utility = np.empty(probes.n_rows(X_pool), dtype=np.float64)
+        chunks = probes.iter_network_output(
             learner.network_, X_pool, batch_size=learner.pool_batch_size
         )
         # closing: the network is put back even if a chunk's utility raises.

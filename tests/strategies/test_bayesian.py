@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from skactive import ActiveLearner, _probe_mc
+from skactive import ActiveLearner, probes
 from skactive._bayes_kernels import bald, batchbald_greedy, mc_variance
 from skactive.strategies import BALD, DEIMOS, BatchBALD, MaxVariance
 
@@ -25,7 +25,7 @@ def learner(data):
 def test_bald_utility_is_the_mutual_information_of_the_probe_samples(learner, data):
     pool = data[2]
     utility = BALD(n_mc_samples=20).utility(learner, pool, random_state=5)
-    probs = _probe_mc.mc_dropout_output(
+    probs = probes.mc_dropout_output(
         learner.network_, pool, n_mc_samples=20, batch_size=1024, random_state=5
     )
     np.testing.assert_allclose(utility, bald(probs))
@@ -52,7 +52,7 @@ def test_batchbald_of_one_is_bald(learner, data, seed):
 
 
 def test_batchbald_batch_informs_less_than_the_sum_of_its_bald_scores(learner, data):
-    probs = _probe_mc.mc_dropout_output(
+    probs = probes.mc_dropout_output(
         learner.network_, data[2], n_mc_samples=20, batch_size=64, random_state=0
     )
     idx, joint_mi = batchbald_greedy(
@@ -78,7 +78,7 @@ def test_batchbald_avoids_duplicates_that_bald_takes(learner, data):
 def test_max_variance_utility_is_the_summed_mc_variance(learner, data):
     pool = data[2]
     utility = MaxVariance(n_mc_samples=15).utility(learner, pool, random_state=2)
-    samples = _probe_mc.mc_dropout_output(
+    samples = probes.mc_dropout_output(
         learner.network_, pool, n_mc_samples=15, batch_size=7, random_state=2
     )
     np.testing.assert_allclose(utility, mc_variance(samples), rtol=1e-6)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from skactive import ActiveLearner
-from skactive._probe_discriminator import discriminate
+from skactive.probes import discriminate
 from skactive.strategies import DAL, _dal
 
 from ..conftest import make_classifier_net, make_regressor_net
@@ -62,7 +62,7 @@ def test_pool_subsampling_to_a_multiple_of_the_labelled_set(learner, monkeypatch
 
 def test_constant_representation_gives_a_random_choice(learner, monkeypatch):
     monkeypatch.setattr(
-        _dal._probe,
+        _dal.probes,
         "penultimate_embedding",
         lambda net, X, batch_size: np.ones((X.shape[0], 4), dtype=np.float32),
     )

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from skactive import ActiveLearner, _probe_mc
+from skactive import ActiveLearner, probes
 from skactive.strategies import DEIMOS, MaxVariance, Random
 
 from ..conftest import make_classifier_net, make_regressor_net, make_three_classes
@@ -55,14 +55,14 @@ class _Recorder:
 
     def __init__(self, monkeypatch):
         self.calls = []
-        original = _probe_mc.mc_dropout_output
+        original = probes.mc_dropout_output
 
         def recording(net, X, **kwargs):
             out = original(net, X, **kwargs)
             self.calls.append((np.array(X), out))
             return out
 
-        monkeypatch.setattr(_probe_mc, "mc_dropout_output", recording)
+        monkeypatch.setattr(probes, "mc_dropout_output", recording)
 
 
 @pytest.mark.parametrize("task", ["regressor", "classifier"])

@@ -18,7 +18,7 @@ Here the passes differ from a plain ``module.train()`` forward in two ways:
   ``random_state``, pass and layer, so the ``(J, N, C)`` output is the same
   whatever the chunk size and reproducible for a seed.
 
-Like :mod:`skactive._probe`, every function leaves the module exactly as it
+Like every probe, every function leaves the module exactly as it
 found it (parameters, buffers, train/eval flags, grad mode, no hook left
 behind), even when an error is raised.
 
@@ -33,7 +33,8 @@ import torch
 from sklearn.utils import check_random_state
 from torch import nn
 
-from ._probe import _first, _iter_chunks, _numpy, evaluating
+from ._data import iter_chunks
+from ._output import _first, _numpy, evaluating
 
 __all__ = [
     "dropout_layers",
@@ -81,10 +82,26 @@ def dropout_layers(module):
     if not layers:
         raise ValueError(
             f"MC-dropout strategies need a network with a dropout layer "
-            f"(torch.nn.Dropout with p > 0), but {type(module).__name__} has none. "
-            "With skactive.nets.MLP, set module__dropout > 0 (the default is 0.2)."
+            f"(torch.nn.Dropout, Dropout1d/2d/3d with p > 0), but {type(module).__name__} "
+            f"has none. {_dropout_fix(module)}"
         )
     return layers
+
+
+def _dropout_fix(module):
+    """What to change so that ``module`` has a dropout layer."""
+    from ..nets import CNN, MLP
+
+    if isinstance(module, (MLP, CNN)):
+        return (
+            f"With skactive.nets.{type(module).__name__}, set module__dropout > 0 "
+            "(the default is 0.2)."
+        )
+    return (
+        "Add a torch.nn.Dropout layer to your module (e.g. before its final nn.Linear; "
+        "nn.Dropout2d after a convolution also works); it is only active in training and in "
+        "these strategies' stochastic passes."
+    )
 
 
 def dropout_rates(net):
@@ -183,8 +200,8 @@ def iter_mc_dropout_output(net, X, *, n_mc_samples, batch_size, random_state):
     ----------
     net : skorch.NeuralNet
         A fitted net whose module has at least one dropout layer.
-    X : ndarray of shape (n_samples, n_features)
-        Network input, ``float32``.
+    X : ndarray of shape (n_samples, ...), dict of arrays or Dataset
+        Network input (see :mod:`skactive.probes`).
     n_mc_samples : int
         Number ``J`` of stochastic passes (dropout masks).
     batch_size : int
@@ -213,7 +230,7 @@ def iter_mc_dropout_output(net, X, *, n_mc_samples, batch_size, random_state):
     seeds = rng.randint(0, np.iinfo(np.int32).max, size=(n_mc_samples, len(layers)))
     nonlinearity = net._get_predict_nonlinearity()
     with evaluating(module), _SharedMasks(layers, seeds, net.device) as masks:
-        for start, chunk in _iter_chunks(net, X, batch_size):
+        for start, chunk in iter_chunks(net, X, batch_size):
             passes = []
             for j in range(n_mc_samples):
                 masks.pass_ = j

@@ -8,7 +8,7 @@ the torch code; the strategy (:class:`skactive.strategies.DAL`) only hands
 over arrays and gets probabilities back.
 
 The discriminator is a fresh multi-layer perceptron built and trained inside
-:func:`skactive._probe.seeded_torch`, so its initialisation and the order of
+:func:`skactive.probes.seeded_torch`, so its initialisation and the order of
 its mini-batches depend only on the seed; the task network is never touched.
 
 References
@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._probe import seeded_torch
+from ._output import seeded_torch
 
 __all__ = ["DiscriminatorResult", "discriminate"]
 

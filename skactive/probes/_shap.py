@@ -23,12 +23,14 @@ References
    of a Model's EXplainability", CIKM 2020, §3.
 """
 
+from collections.abc import Mapping
 from contextlib import contextmanager
 
 import numpy as np
 import torch
 
-from ._probe import _first, _iter_chunks, _numpy, evaluating, seeded_torch
+from ._data import iter_chunks, n_rows
+from ._output import _first, _numpy, evaluating, seeded_torch
 
 __all__ = ["EXPLAINERS", "shap_explanations"]
 
@@ -86,82 +88,130 @@ def _restoring(module):
 
 
 class _Logits(torch.nn.Module):
-    """The module's first output as a 2-D tensor (skorch's tuple convention)."""
+    """The module's first output as a 2-D tensor (skorch's tuple convention).
 
-    def __init__(self, module):
+    ``keys`` names the entries of a dict input: shap hands a multi-input
+    model its inputs as positional tensors, which go back to the module as
+    keyword arguments.
+    """
+
+    def __init__(self, module, keys=None):
         super().__init__()
         self.module = module
+        self.keys = keys
 
-    def forward(self, X):
-        out = _first(self.module(X))
+    def forward(self, *X):
+        if self.keys:
+            out = self.module(**dict(zip(self.keys, X, strict=True)))
+        else:
+            out = self.module(X[0])
+        out = _first(out)
         return out[:, None] if out.ndim == 1 else out
 
 
+def _parts(chunk):
+    """A chunk as shap takes it: one tensor, or the tensors of a dict in key order."""
+    return list(chunk.values()) if isinstance(chunk, Mapping) else [chunk]
+
+
+def _shap_input(parts):
+    return parts if len(parts) > 1 else parts[0]
+
+
+def _all_rows(net, X, batch_size):
+    """Every row of a (small) input as one chunk of tensors on the net's device."""
+    chunks = [_parts(chunk) for _, chunk in iter_chunks(net, X, batch_size)]
+    return [torch.cat(tensors, dim=0) for tensors in zip(*chunks, strict=True)]
+
+
+def _flat(phi, parts):
+    """SHAP values of a chunk as (n_rows, n_input_values, n_explained_outputs)."""
+    n = parts[0].shape[0]
+    phi = phi if isinstance(phi, list) and len(parts) > 1 else [phi]
+    flat = [
+        np.asarray(p).reshape(n, int(np.prod(t.shape[1:])), -1)
+        for p, t in zip(phi, parts, strict=True)
+    ]
+    return np.concatenate(flat, axis=1)
+
+
 def _predicted_columns(net, X, batch_size):
-    columns = np.empty(X.shape[0], dtype=np.int64)
+    columns = np.empty(n_rows(X), dtype=np.int64)
     with evaluating(net.module_):
-        for start, chunk in _iter_chunks(net, X, batch_size):
+        for start, chunk in iter_chunks(net, X, batch_size):
             out = _first(net.infer(chunk))
             out = out[:, None] if out.ndim == 1 else out
             columns[start : start + out.shape[0]] = _numpy(out.argmax(dim=1))
     return columns
 
 
-def _of_columns(phi, columns, shape):
-    """(n_chunk, n_features[, n_outputs]) SHAP values -> those of one output per row."""
-    phi = np.asarray(phi).reshape(shape[0], shape[1], -1)
-    rows = np.arange(shape[0])
-    return phi[rows, :, columns[: shape[0]]]
+def _of_columns(phi, columns):
+    """(n_chunk, n_values, n_outputs) SHAP values -> those of one output per row."""
+    rows = np.arange(phi.shape[0])
+    return phi[rows, :, columns[: phi.shape[0]]]
 
 
 def _run_shap(net, X, background, columns, explainer, seed, batch_size, nsamples):
     import shap
 
     module = net.module_
-    model = _Logits(module)
+    keys = list(background) if isinstance(background, Mapping) else None
+    model = _Logits(module, keys)
     device = net.device
-    background_t = torch.from_numpy(np.ascontiguousarray(background)).to(device)
-    values = np.empty(X.shape, dtype=np.float64)
+    background_t = _all_rows(net, background, batch_size)
+    values = None
+
+    def store(start, phi):
+        nonlocal values
+        if values is None:
+            values = np.empty((n_rows(X), phi.shape[1]), dtype=np.float64)
+        values[start : start + phi.shape[0]] = phi
+
     if explainer == "kernel":
+        if keys is not None:
+            raise ValueError(
+                "the kernel explainer takes one array per row; for a dict input choose "
+                "explainer='deep' or 'gradient'."
+            )
+        shape = tuple(background_t[0].shape[1:])
 
         def f(Z):
-            Z = np.asarray(Z, dtype=np.float32)
+            Z = torch.from_numpy(np.asarray(Z, dtype=np.float32).reshape((-1,) + shape))
             with torch.no_grad():
-                return _numpy(model(torch.from_numpy(Z).to(device))).astype(np.float64)
+                return _numpy(model(Z.to(device))).astype(np.float64)
 
         np.random.seed(seed)
-        kernel = shap.KernelExplainer(f, np.asarray(background, dtype=np.float64))
-        for start in range(0, X.shape[0], batch_size):
-            chunk = np.asarray(X[start : start + batch_size], dtype=np.float64)
-            phi = np.asarray(
-                kernel.shap_values(chunk, nsamples=nsamples, l1_reg=False, silent=True)
-            )
-            values[start : start + chunk.shape[0]] = _of_columns(phi, columns[start:], chunk.shape)
+        flat_background = _numpy(background_t[0]).reshape(len(background_t[0]), -1)
+        kernel = shap.KernelExplainer(f, flat_background.astype(np.float64))
+        for start, chunk in iter_chunks(net, X, batch_size):
+            rows = _numpy(chunk).reshape(chunk.shape[0], -1).astype(np.float64)
+            phi = kernel.shap_values(rows, nsamples=nsamples, l1_reg=False, silent=True)
+            store(start, _of_columns(_flat(phi, [chunk]), columns[start:]))
         return values
     if explainer == "deep":
-        shap_explainer = shap.DeepExplainer(model, background_t)
+        shap_explainer = shap.DeepExplainer(model, _shap_input(background_t))
     else:
-        shap_explainer = shap.GradientExplainer(model, background_t)
+        shap_explainer = shap.GradientExplainer(model, _shap_input(background_t))
     kwargs = {"check_additivity": False} if explainer == "deep" else {"nsamples": nsamples}
-    for start in range(0, X.shape[0], batch_size):
-        chunk = torch.from_numpy(np.ascontiguousarray(X[start : start + batch_size])).to(device)
+    for start, chunk in iter_chunks(net, X, batch_size):
+        parts = _parts(chunk)
         if explainer == "gradient":
             kwargs["rseed"] = seed
         # Only the largest output is explained (shap's ranked outputs): one
         # backward pass per row instead of one per class.
         phi, ranked = shap_explainer.shap_values(
-            chunk, ranked_outputs=1, output_rank_order="max", **kwargs
+            _shap_input(parts), ranked_outputs=1, output_rank_order="max", **kwargs
         )
-        expected = columns[start : start + chunk.shape[0]]
+        expected = columns[start : start + parts[0].shape[0]]
         if np.array_equal(np.asarray(ranked).reshape(-1), expected):
-            values[start : start + chunk.shape[0]] = np.asarray(phi).reshape(chunk.shape)
+            store(start, _flat(phi, parts)[:, :, 0])
         else:
             # Tied outputs ranked differently from argmax: explain every output
             # and take the predicted one.
             if explainer == "gradient":
                 kwargs["rseed"] = seed
-            phi = shap_explainer.shap_values(chunk, **kwargs)
-            values[start : start + chunk.shape[0]] = _of_columns(phi, expected, chunk.shape)
+            phi = shap_explainer.shap_values(_shap_input(parts), **kwargs)
+            store(start, _of_columns(_flat(phi, parts), expected))
     return values
 
 
@@ -179,12 +229,14 @@ def shap_explanations(
     Parameters
     ----------
     net : skorch.NeuralNet
-        A fitted net whose module maps a 2-D ``float32`` input to its
-        output.
-    X : ndarray of shape (n_samples, n_features)
-        Rows to explain, network input, ``float32``.
-    background : ndarray of shape (n_background, n_features)
-        Rows over which shap integrates features out, network input.
+        A fitted net.
+    X : ndarray of shape (n_samples, ...), dict of arrays or Dataset
+        Rows to explain, network input (see :mod:`skactive.probes`):
+        tables, images, a dict input (explained entry by entry; the deep and
+        gradient explainers only).
+    background : ndarray, dict of arrays or Dataset
+        Rows over which shap integrates features out, network input of the
+        same kind and row shape as ``X``.
     explainer : {"deep", "gradient", "kernel"}, default="deep"
         ``shap.DeepExplainer`` (DeepLIFT-style, exact for the supported
         layers), ``shap.GradientExplainer`` (expected gradients) or
@@ -199,26 +251,30 @@ def shap_explanations(
 
     Returns
     -------
-    explanations : ndarray of shape (n_samples, n_features), dtype float64
-        ``φ(x)``: the SHAP value of each feature for the predicted output.
+    explanations : ndarray of shape (n_samples, n_input_values), dtype float64
+        ``φ(x)``: the SHAP value of each input value for the predicted
+        output, flattened per row (an image ``(C, H, W)`` gives ``C·H·W``
+        values; a dict its entries' values in key order).
 
     Raises
     ------
     ValueError
-        If ``explainer`` is unknown, the arrays are not 2-D and alike, or
-        shap cannot explain the module (the message names shap's error).
+        If ``explainer`` is unknown, ``X`` or ``background`` has no rows,
+        or shap cannot explain the module (the message names shap's error,
+        a row shape that differs between ``X`` and ``background``
+        included).
     """
     if explainer not in EXPLAINERS:
         raise ValueError(f"explainer must be one of {EXPLAINERS}, got {explainer!r}.")
-    X = np.asarray(X, dtype=np.float32)
-    background = np.asarray(background, dtype=np.float32)
-    if X.ndim != 2 or background.ndim != 2 or X.shape[1] != background.shape[1]:
-        raise ValueError(
-            "X and background must be 2-D arrays with the same number of columns; got shapes "
-            f"{X.shape} and {background.shape}."
-        )
-    if X.shape[0] == 0 or background.shape[0] == 0:
+    if n_rows(X) == 0 or n_rows(background) == 0:
         raise ValueError("X and background must have at least one row each.")
+    if isinstance(X, Mapping) != isinstance(background, Mapping):
+        raise ValueError("X and background must be inputs of the same kind (both dicts or not).")
+    if hasattr(X, "shape") and hasattr(background, "shape") and X.shape[1:] != background.shape[1:]:
+        raise ValueError(
+            "X and background must have rows of the same shape (for tables, the same number of "
+            f"columns); got shapes {X.shape} and {background.shape}."
+        )
     columns = _predicted_columns(net, X, batch_size)
     module = net.module_
     with _restoring(module), seeded_torch(random_state):

@@ -1,0 +1,71 @@
+"""The probe layer: everything skactive asks of a fitted torch network.
+
+Torch lives here and in :mod:`skactive.nets`, nowhere else. Strategies call
+these functions with a fitted skorch net and the pool as the network takes
+it, and get NumPy arrays back on the CPU, so the selection kernels never see
+a tensor. The input may be any kind skorch accepts (see
+:mod:`skactive.probes._data`): an array of shape ``(n_samples, ...)`` (a
+table, images ``(n_samples, C, H, W)``, sequences), a dict of such arrays
+passed to the module as keyword arguments, or a map-style torch
+``Dataset``. Arrays and memory maps are sliced in chunks of ``batch_size``
+rows; a Dataset is read through a batched ``DataLoader``. Chunks are put on
+``net.device``.
+
+Every function works in ``eval`` mode and leaves the module exactly as it
+found it: parameters, BatchNorm buffers, each submodule's train/eval flag,
+torch's grad mode and every hook are restored even when an error is raised.
+
+One module per kind of probe:
+
+- :mod:`~skactive.probes._output`: predictions (:func:`network_output`);
+- :mod:`~skactive.probes._embedding`: the penultimate embedding and BADGE's
+  gradient embedding;
+- :mod:`~skactive.probes._gradients`: input gradients (DAMI) and per-sample
+  loss-gradient norms (EGL);
+- :mod:`~skactive.probes._mc`: MC dropout with masks shared across rows;
+- :mod:`~skactive.probes._shap`: SHAP explanations (ALEX);
+- :mod:`~skactive.probes._discriminator`: DAL's labelled-vs-pool
+  discriminator on a representation;
+- :mod:`~skactive.probes._data`: the input kinds, counted, indexed and
+  chunked.
+"""
+
+from ._data import concat_rows, flat_rows, is_dataset, iter_chunks, n_rows, take_rows
+from ._discriminator import DiscriminatorResult, discriminate
+from ._embedding import gradient_embedding, penultimate_embedding
+from ._gradients import input_gradients, loss_gradient_norms
+from ._mc import (
+    dropout_layers,
+    dropout_rates,
+    iter_mc_dropout_output,
+    mc_dropout_output,
+    weight_decay,
+)
+from ._output import evaluating, iter_network_output, network_output, seeded_torch
+from ._shap import EXPLAINERS, shap_explanations
+
+__all__ = [
+    "EXPLAINERS",
+    "DiscriminatorResult",
+    "concat_rows",
+    "discriminate",
+    "dropout_layers",
+    "dropout_rates",
+    "evaluating",
+    "flat_rows",
+    "gradient_embedding",
+    "input_gradients",
+    "is_dataset",
+    "iter_chunks",
+    "iter_mc_dropout_output",
+    "iter_network_output",
+    "loss_gradient_norms",
+    "mc_dropout_output",
+    "n_rows",
+    "network_output",
+    "penultimate_embedding",
+    "seeded_torch",
+    "shap_explanations",
+    "take_rows",
+    "weight_decay",
+]

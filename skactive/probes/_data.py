@@ -1,0 +1,549 @@
+"""The inputs a skorch net accepts, as the probes and the learner read them.
+
+skactive takes every input a skorch net takes:
+
+* an array (or a torch tensor) of shape ``(n_samples, ...)``: a table
+  ``(n_samples, n_features)``, images ``(n_samples, C, H, W)``, sequences;
+* a dict of such arrays with a common first dimension, handed to the module
+  as keyword arguments (``module.forward(**X)``), skorch's multi-input form;
+* a map-style :class:`torch.utils.data.Dataset` (``len`` and
+  ``__getitem__``) whose items are ``x`` or ``(x, y)``, ``x`` an array or a
+  tensor.
+
+The functions here count, take and append rows of any of them without
+copying what need not be copied (a Dataset is only ever indexed through
+:class:`~torch.utils.data.Subset` and :class:`~torch.utils.data.ConcatDataset`),
+and feed them to a network in chunks: arrays and memory maps are sliced,
+``batch_size`` rows at a time, and never collated row by row; a Dataset goes
+through a batched :class:`~torch.utils.data.DataLoader`.
+
+Floating arrays reach the network as ``float32``; a plain array of any
+numeric dtype too (images stored as ``uint8`` included). A dict keeps the
+integer dtype of its integer entries (token ids for an ``nn.Embedding``).
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+import torch
+from torch.utils.data import ConcatDataset, DataLoader, Dataset, Subset
+
+__all__ = [
+    "check_dataset_rows",
+    "concat_rows",
+    "flat_rows",
+    "is_dataset",
+    "item_input",
+    "iter_chunks",
+    "n_rows",
+    "take_rows",
+    "training_dataset",
+]
+
+
+def is_dataset(X):
+    """Whether ``X`` is a torch ``Dataset`` (map-style: ``len`` and indexing)."""
+    return isinstance(X, Dataset)
+
+
+def n_rows(X):
+    """Number of rows of an array, tensor, DataFrame, list, dict of arrays or Dataset."""
+    if is_dataset(X):
+        return len(X)
+    if isinstance(X, Mapping):
+        return n_rows(next(iter(X.values()))) if X else 0
+    shape = getattr(X, "shape", None)
+    if shape is not None:
+        return int(shape[0])
+    return len(X)
+
+
+def take_rows(X, indices):
+    """Rows ``indices`` of ``X``, of the same kind as ``X``.
+
+    Arrays, tensors and the values of a dict are indexed (a copy); a
+    DataFrame by position (``iloc``, keeping its index); a Dataset becomes a
+    :class:`~torch.utils.data.Subset` of it (nothing is loaded), a Subset of
+    a Subset is flattened into one.
+
+    Parameters
+    ----------
+    X : array-like, DataFrame, dict of arrays or Dataset
+    indices : array-like of shape (n_taken,)
+        Positions of the rows to take.
+    """
+    indices = np.asarray(indices, dtype=np.int64).reshape(-1)
+    if is_dataset(X):
+        if isinstance(X, Subset):
+            return Subset(X.dataset, np.asarray(X.indices, dtype=np.int64)[indices].tolist())
+        return Subset(X, indices.tolist())
+    if isinstance(X, Mapping):
+        return {key: take_rows(value, indices) for key, value in X.items()}
+    if hasattr(X, "iloc"):
+        return X.iloc[indices]
+    if torch.is_tensor(X):
+        return X[torch.from_numpy(indices)]
+    if hasattr(X, "shape"):
+        return X[indices]
+    return [X[i] for i in indices]
+
+
+def concat_rows(a, b):
+    """Rows of ``a`` followed by the rows of ``b``, two inputs of one kind.
+
+    Datasets are chained in a :class:`~torch.utils.data.ConcatDataset` (a
+    chain is extended, not nested; arrays or a dict joined to a Dataset
+    become a Dataset of their rows); dicts are concatenated key by key;
+    arrays with :func:`numpy.concatenate`.
+    """
+    if is_dataset(a) or is_dataset(b):
+        parts = []
+        for part in (a, b):
+            if isinstance(part, ConcatDataset):
+                parts.extend(part.datasets)
+            else:
+                parts.append(part if is_dataset(part) else _RowsDataset(part))
+        return ConcatDataset(parts)
+    if isinstance(a, Mapping):
+        return {key: np.concatenate([np.asarray(a[key]), np.asarray(b[key])]) for key in a}
+    return np.concatenate([np.asarray(a), np.asarray(b)], axis=0)
+
+
+class _RowsDataset(Dataset):
+    """The rows of an array or a dict of arrays as a Dataset (items ``x``)."""
+
+    def __init__(self, X):
+        self.X = X
+
+    def __len__(self):
+        return n_rows(self.X)
+
+    def __getitem__(self, i):
+        if isinstance(self.X, Mapping):
+            return {key: value[i] for key, value in self.X.items()}
+        return self.X[i]
+
+
+def item_input(item):
+    """The input part ``x`` of a Dataset item: ``item[0]`` of an ``(x, y)`` pair, else ``item``."""
+    if isinstance(item, (tuple, list)) and len(item) == 2:
+        return item[0]
+    return item
+
+
+def _as_input_tensor(x):
+    """An item's ``x`` as a tensor; floating and boolean values as ``float32``."""
+    t = torch.as_tensor(np.asarray(x) if not torch.is_tensor(x) else x)
+    if t.is_floating_point() or t.dtype == torch.bool:
+        t = t.to(torch.float32)
+    return t
+
+
+def _shape_of(x):
+    if isinstance(x, Mapping):
+        return {key: tuple(np.shape(value)) for key, value in x.items()}
+    return tuple(np.shape(x))
+
+
+class _Collate:
+    """Stack a Dataset's items into one input chunk, checking every item.
+
+    Items must all have the shape ``expected`` (the first item's shape when
+    None) and finite values; the error names the first item that has not.
+    Used with ``num_workers=0`` only: it counts the items it has seen.
+    """
+
+    def __init__(self, expected=None, name="The Dataset"):
+        self.expected = expected
+        self.name = name
+        self.seen = 0
+
+    def _check(self, x):
+        shape = _shape_of(x)
+        if self.expected is None:
+            self.expected = shape
+        if shape != self.expected:
+            raise ValueError(
+                f"{self.name} has items of different shapes: item {self.seen} has an input of "
+                f"shape {shape}, but the others have {self.expected}. Every item must have the "
+                "same shape (resize or pad them in the Dataset)."
+            )
+        self.seen += 1
+
+    def __call__(self, items):
+        xs = [item_input(item) for item in items]
+        for x in xs:
+            self._check(x)
+        if isinstance(xs[0], Mapping):
+            chunk = {key: torch.stack([_as_input_tensor(x[key]) for x in xs]) for key in xs[0]}
+            tensors = chunk.values()
+        else:
+            chunk = torch.stack([_as_input_tensor(x) for x in xs])
+            tensors = [chunk]
+        for t in tensors:
+            if t.is_floating_point() and not bool(torch.isfinite(t).all()):
+                raise ValueError(
+                    f"{self.name} has NaN or infinite values in items "
+                    f"{self.seen - len(xs)} to {self.seen - 1}: every value must be finite."
+                )
+        return chunk
+
+
+def _array_chunk(values, floating_only):
+    """One slice of an array as a tensor the network accepts."""
+    if torch.is_tensor(values):
+        chunk = values
+    else:
+        values = np.asarray(values)
+        if not values.flags.writeable:
+            # torch warns on read-only arrays (memmaps, pandas views); one
+            # chunk is cheap to copy.
+            values = values.copy()
+        chunk = torch.from_numpy(values)
+    if not floating_only or chunk.is_floating_point() or chunk.dtype == torch.bool:
+        chunk = chunk.to(torch.float32)
+    return chunk
+
+
+def _chunk_rows(chunk):
+    return next(iter(chunk.values())).shape[0] if isinstance(chunk, Mapping) else chunk.shape[0]
+
+
+def _to(chunk, device):
+    if isinstance(chunk, Mapping):
+        return {key: value.to(device) for key, value in chunk.items()}
+    return chunk.to(device)
+
+
+def iter_chunks(net, X, batch_size, *, expected=None):
+    """Yield ``(start, chunk)``: the input ``X`` in chunks, on ``net.device``.
+
+    Parameters
+    ----------
+    net : skorch.NeuralNet
+        The net whose ``device`` receives the chunks.
+    X : ndarray, tensor, dict of arrays or Dataset
+        Network input. Arrays and memory maps are sliced and read one chunk
+        at a time; a Dataset is read through a batched ``DataLoader``.
+    batch_size : int
+        Rows per chunk.
+    expected : tuple or dict, default=None
+        Dataset only: the shape every item's input must have.
+
+    Yields
+    ------
+    start : int
+        Index of the chunk's first row in ``X``.
+    chunk : Tensor of shape (n_chunk, ...) or dict of such tensors
+        Rows ``start:start + n_chunk``; what ``net.infer`` takes (a dict is
+        passed to the module as keyword arguments).
+    """
+    yield from _chunks(X, batch_size, net.device, expected)
+
+
+def _chunks(X, batch_size, device, expected=None):
+    if is_dataset(X):
+        loader = DataLoader(X, batch_size=batch_size, shuffle=False, collate_fn=_Collate(expected))
+        start = 0
+        for chunk in loader:
+            yield start, _to(chunk, device)
+            start += _chunk_rows(chunk)
+        return
+    for start in range(0, n_rows(X), batch_size):
+        stop = start + batch_size
+        if isinstance(X, Mapping):
+            chunk = {key: _array_chunk(value[start:stop], True) for key, value in X.items()}
+        else:
+            chunk = _array_chunk(X[start:stop], False)
+        yield start, _to(chunk, device)
+
+
+def flat_rows(X, *, batch_size=1024):
+    """Every row of ``X`` as one flat ``float32`` vector, read in chunks.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, ...), dict of arrays or Dataset
+        Network input.
+    batch_size : int, default=1024
+        Rows read at once.
+
+    Returns
+    -------
+    rows : ndarray of shape (n_samples, n_values), dtype float32
+        Row ``i``'s values in C order (a dict's entries one after the
+        other, in key order).
+    """
+    out = None
+    device = torch.device("cpu")
+    for start, chunk in _chunks(X, batch_size, device):
+        parts = list(chunk.values()) if isinstance(chunk, Mapping) else [chunk]
+        flat = torch.cat([t.reshape(t.shape[0], -1).to(torch.float32) for t in parts], dim=1)
+        if out is None:
+            out = np.empty((n_rows(X), flat.shape[1]), dtype=np.float32)
+        out[start : start + flat.shape[0]] = flat.numpy()
+    return out
+
+
+def check_dataset_rows(X, *, batch_size, expected=None, name="The Dataset"):
+    """Read every item of a Dataset once and check shapes and finiteness.
+
+    Raises the errors of the chunked reader (:func:`iter_chunks`): an item
+    whose shape differs from ``expected`` (or from the first item), or NaN
+    or infinite values.
+    """
+    loader = DataLoader(
+        X, batch_size=batch_size, shuffle=False, collate_fn=_Collate(expected, name=name)
+    )
+    for _ in loader:
+        pass
+
+
+class _TrainingDataset(Dataset):
+    """A Dataset's inputs paired with encoded targets, for skorch's ``fit``.
+
+    skorch trains on a Dataset's own ``(x, y)`` items; this one returns the
+    input part of ``X[i]`` (as a ``float32`` tensor when floating, checked
+    against ``expected`` and for finite values) with ``y[i]``, so the labels
+    the learner encoded are the ones trained on, and nothing is loaded
+    before skorch asks for it.
+    """
+
+    def __init__(self, X, y, expected):
+        self.X = X
+        self.y = y
+        self.expected = expected
+
+    def __len__(self):
+        return len(self.X)
+
+    def __getitem__(self, i):
+        x = item_input(self.X[i])
+        if _shape_of(x) != self.expected:
+            raise ValueError(
+                f"item {i} of the labelled Dataset has an input of shape {_shape_of(x)}, but "
+                f"the learner was fitted on inputs of shape {self.expected}."
+            )
+        if isinstance(x, Mapping):
+            x = {key: _as_input_tensor(value) for key, value in x.items()}
+            tensors = list(x.values())
+        else:
+            x = _as_input_tensor(x)
+            tensors = [x]
+        for t in tensors:
+            if t.is_floating_point() and not bool(torch.isfinite(t).all()):
+                raise ValueError(f"item {i} of the labelled Dataset has NaN or infinite values.")
+        return x, self.y[i]
+
+
+def training_dataset(X, y, expected):
+    """``X`` (a Dataset) with the targets ``y``, as skorch's ``fit`` takes it.
+
+    Parameters
+    ----------
+    X : Dataset
+        The labelled rows.
+    y : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        Encoded targets, one per item of ``X``.
+    expected : tuple or dict
+        Shape of every item's input.
+
+    Returns
+    -------
+    dataset : Dataset
+        Items ``(x, y[i])``.
+    """
+    return _TrainingDataset(X, y, expected)
+
+
+# ------------------------------------------------------------------ validation
+
+
+def row_shape(X):
+    """Shape of one row's input: ``X.shape[1:]``, a dict of them, or a Dataset item's."""
+    if is_dataset(X):
+        return _shape_of(item_input(X[0]))
+    if isinstance(X, Mapping):
+        return {key: tuple(np.shape(value))[1:] for key, value in X.items()}
+    return tuple(X.shape[1:])
+
+
+def _numeric_array(values, name):
+    """``values`` as a NumPy array (a tensor is moved to the CPU); numeric or refused."""
+    if torch.is_tensor(values):
+        values = values.detach().cpu().numpy()
+    try:
+        values = np.asarray(values)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"{name} could not be read as an array: {error}") from error
+    if values.dtype.kind not in "biuf":
+        raise ValueError(
+            f"{name} has dtype {values.dtype}; a network needs numbers (bool, integer or float): "
+            "convert it first, or pass a Pipeline whose first steps do."
+        )
+    return values
+
+
+def _check_finite(values, name, chunk=2**16):
+    """Refuse NaN or inf in a floating array, reading a memory map chunk by chunk."""
+    if values.dtype.kind != "f":
+        return
+    for start in range(0, values.shape[0], chunk):
+        if not np.isfinite(values[start : start + chunk]).all():
+            raise ValueError(
+                f"{name} contains NaN or infinity (first in rows {start} to "
+                f"{min(start + chunk, values.shape[0]) - 1}); every value must be finite."
+            )
+
+
+def _describe(shape):
+    return f"rows of shape {shape}" if isinstance(shape, tuple) else f"entries of shapes {shape}"
+
+
+def to_numpy(X):
+    """A torch tensor as a NumPy array (moved to the CPU); anything else unchanged."""
+    return X.detach().cpu().numpy() if torch.is_tensor(X) else X
+
+
+def check_row_shape(shape, expected, name):
+    """Refuse a row shape (or dict keys) other than the one fit saw.
+
+    Parameters
+    ----------
+    shape, expected : tuple or dict
+        The row shape of the input (:func:`row_shape`) and the one fit saw;
+        nothing is checked when ``expected`` is None.
+    name : str
+        How the message calls the input.
+    """
+    _check_expected(shape, expected, name)
+
+
+def _check_expected(shape, expected, name):
+    if expected is None or shape == expected:
+        return
+    if isinstance(expected, dict) != isinstance(shape, dict):
+        kinds = ("an array or a Dataset", "a dict of arrays")
+        raise ValueError(
+            f"{name} is {kinds[isinstance(shape, dict)]}, but the learner was fitted on "
+            f"{kinds[isinstance(expected, dict)]}: give the same kind of input."
+        )
+    if isinstance(expected, dict) and set(shape) != set(expected):
+        raise ValueError(
+            f"{name} has the keys {sorted(shape)}, but the learner was fitted on a dict with the "
+            f"keys {sorted(expected)}."
+        )
+    hint = ""
+    if isinstance(expected, tuple) and int(np.prod(shape)) == int(np.prod(expected)):
+        hint = f" Reshape it with X.reshape(-1, {', '.join(map(str, expected))})."
+    raise ValueError(
+        f"{name} has {_describe(shape)}, but the learner was fitted on {_describe(expected)}."
+        + hint
+    )
+
+
+def validate_input(X, *, expected=None, copy=False, name="X"):
+    """Validate an N-D array or tensor, a dict of arrays or a Dataset.
+
+    2-D tables are validated by scikit-learn's ``validate_data`` in the
+    learner; this is the check of every other kind skorch accepts.
+
+    Parameters
+    ----------
+    X : ndarray or Tensor of shape (n_samples, ...), dict of arrays or Dataset
+        The input.
+    expected : tuple or dict, default=None
+        The row shape fit saw (:func:`row_shape`); None at fit.
+    copy : bool, default=False
+        Whether the learner must own the result (rows that join the labelled
+        set): arrays are then copied, as ``float32`` when they are not
+        integer entries of a dict. A Dataset is never copied.
+    name : str, default="X"
+        How the error messages call ``X``.
+
+    Returns
+    -------
+    X : ndarray, dict of ndarrays or Dataset
+        Arrays as NumPy (a tensor moved to the CPU), numeric and finite.
+    shape : tuple or dict
+        The row shape of ``X``.
+
+    Raises
+    ------
+    ValueError
+        Empty input, non-numeric values, NaN or infinity, dict entries of
+        different lengths, a row shape or dict keys other than ``expected``.
+    TypeError
+        A Dataset without ``len`` (an iterable-style Dataset).
+    """
+    if is_dataset(X):
+        try:
+            length = len(X)
+        except TypeError as error:
+            raise TypeError(
+                f"{name} is a Dataset without len(): an iterable-style Dataset cannot be "
+                "indexed by a query; give a map-style Dataset (len and __getitem__)."
+            ) from error
+        if length == 0:
+            raise ValueError(f"{name} is empty: found 0 samples, a minimum of 1 is required.")
+        x = item_input(X[0])
+        parts = x.values() if isinstance(x, Mapping) else [x]
+        for part in parts:
+            _numeric_array(part, f"The items of {name}")
+        shape = _shape_of(x)
+        _check_expected(shape, expected, name)
+        return X, shape
+    if isinstance(X, Mapping):
+        if not X:
+            raise ValueError(f"{name} is an empty dict: give one array per input of the module.")
+        arrays = {}
+        for key, value in X.items():
+            value = _numeric_array(value, f"{name}[{key!r}]")
+            if value.ndim == 0:
+                raise ValueError(f"{name}[{key!r}] is a scalar; give one row per sample.")
+            arrays[key] = value
+        lengths = {key: value.shape[0] for key, value in arrays.items()}
+        if len(set(lengths.values())) > 1:
+            raise ValueError(
+                f"The entries of {name} have different numbers of rows ({lengths}): every "
+                "entry must have one row per sample."
+            )
+        if next(iter(lengths.values())) == 0:
+            raise ValueError(f"{name} is empty: found 0 samples, a minimum of 1 is required.")
+        for key, value in arrays.items():
+            _check_finite(value, f"{name}[{key!r}]")
+        shape = {key: tuple(value.shape[1:]) for key, value in arrays.items()}
+        _check_expected(shape, expected, name)
+        if copy:
+            arrays = {
+                key: np.array(value, dtype=np.float32 if value.dtype.kind in "bf" else None)
+                for key, value in arrays.items()
+            }
+        return arrays, shape
+    X = _numeric_array(X, name)
+    if X.ndim < 1 or X.shape[0] == 0:
+        raise ValueError(f"{name} is empty: found 0 samples, a minimum of 1 is required.")
+    shape = tuple(X.shape[1:])
+    _check_expected(shape, expected, name)
+    _check_finite(X, name)
+    if copy:
+        X = np.array(X, dtype=np.float32)
+    return X, shape
+
+
+def dataset_targets(X, name="X"):
+    """The labels ``y`` of a Dataset whose items are ``(x, y)`` pairs.
+
+    Reads every item once (the inputs too: pass ``y`` to avoid it).
+    """
+    targets = []
+    for i in range(len(X)):
+        item = X[i]
+        if not (isinstance(item, (tuple, list)) and len(item) == 2):
+            raise ValueError(
+                f"y is None and the items of the Dataset {name} are not (x, y) pairs: pass the "
+                "labels as y."
+            )
+        target = item[1]
+        targets.append(target.detach().cpu().numpy() if torch.is_tensor(target) else target)
+    return np.asarray(targets)
