@@ -99,7 +99,7 @@ SIMULATION_CASES = [
         "simulate: 3-D X",
         lambda t: simulate(t, X_=X[:, :, None]),
         ValueError,
-        "Found array with dim 3",
+        r"X has rows of shape \(2,\), but the learner was fitted on rows of shape \(2, 1\)",
     ),
     (
         "simulate: empty test set",

@@ -8,8 +8,9 @@ import joblib
 import numpy as np
 from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.metrics import check_scoring
-from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils.validation import _num_samples, check_consistent_length
+from sklearn.utils import check_random_state
+
+from ..probes import n_rows, take_rows
 
 __all__ = ["ActiveLearningSimulation", "draw_initial_set", "simulate_active_learning"]
 
@@ -476,14 +477,14 @@ class ActiveLearningSimulation(BaseEstimator):
         y, y_test = np.asarray(y), np.asarray(y_test)
         scorer = check_scoring(learner, scoring=self.scoring)
         start = time.perf_counter()
-        learner.fit(_safe_indexing(X, initial), y[initial])
+        learner.fit(take_rows(X, initial), y[initial])
         fit_time = time.perf_counter() - start
         row = (0, initial.shape[0], float(scorer(learner, X_test, y_test)), 0.0, fit_time, initial)
         self._commit(
             learner_=learner,
             initial_indices_=initial,
             schedule_=np.asarray(sizes, dtype=np.int64),
-            pool_indices_=np.setdiff1d(np.arange(_num_samples(X)), initial),
+            pool_indices_=np.setdiff1d(np.arange(n_rows(X)), initial),
             n_rounds_=0,
             finished_=len(sizes) == 0,
             _data_key=data_key,
@@ -502,10 +503,10 @@ class ActiveLearningSimulation(BaseEstimator):
         saved["query_strategy_"] = copy.deepcopy(learner.query_strategy_)
         try:
             start = time.perf_counter()
-            picked = pool[learner.query(_safe_indexing(X, pool), n)]
+            picked = pool[learner.query(take_rows(X, pool), n)]
             query_time = time.perf_counter() - start
             start = time.perf_counter()
-            learner.teach(_safe_indexing(X, picked), y[picked])
+            learner.teach(take_rows(X, picked), y[picked])
             fit_time = time.perf_counter() - start
             score = float(scorer(learner, X_test, y_test))
         except BaseException:
@@ -569,12 +570,12 @@ def _prepare(
 ):
     """Validate a simulation's input; return the seeded clone, seed set and schedule."""
     _check_learner(learner)
-    check_consistent_length(X, y)
-    check_consistent_length(X_test, y_test)
-    n_train = _num_samples(X)
+    check_rows_and_labels(X, y)
+    check_rows_and_labels(X_test, y_test)
+    n_train = n_rows(X)
     if n_train < 2:
         raise ValueError(f"X has {n_train} rows: a seed set and a pool need at least 2.")
-    if _num_samples(X_test) == 0:
+    if n_rows(X_test) == 0:
         raise ValueError("X_test is empty: there is nothing to score on.")
     y, y_test = np.asarray(y), np.asarray(y_test)
 
@@ -594,6 +595,20 @@ def _prepare(
         learner.set_params(classes=np.unique(np.concatenate([y.ravel(), y_test.ravel()])))
     check_scoring(learner, scoring=scoring)  # refuses a bad scoring before any training
     return learner, initial, sizes
+
+
+def check_rows_and_labels(X, y):
+    """Refuse rows and labels of different lengths (any kind of input, y required).
+
+    scikit-learn's ``check_consistent_length`` with the rows counted as the
+    learner counts them: a dict of arrays has the rows of its entries, a
+    Dataset its ``len``.
+    """
+    if y is None:
+        raise ValueError("y is needed: the simulation's oracle is the labels of X.")
+    lengths = [n_rows(X), n_rows(y)]
+    if lengths[0] != lengths[1]:
+        raise ValueError(f"Found input variables with inconsistent numbers of samples: {lengths}")
 
 
 def _check_learner(learner):

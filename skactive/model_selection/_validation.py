@@ -7,12 +7,14 @@ from joblib import Parallel, delayed
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils.validation import _num_samples, check_consistent_length
+from sklearn.utils.validation import _num_samples
 
+from ..probes import is_dataset, n_rows, take_rows
 from ._simulation import (
     SIMULATION_COLUMNS,
     _check_learner,
     _schedule,
+    check_rows_and_labels,
     draw_initial_set,
     simulate_active_learning,
 )
@@ -88,15 +90,22 @@ def strategy_names(strategies):
     return named
 
 
+def _splittable(X):
+    """What a splitter is given: ``X``, or one placeholder column per row of a dict or Dataset."""
+    if isinstance(X, dict) or is_dataset(X):
+        return np.zeros((n_rows(X), 1))
+    return X
+
+
 def _splits(cv, X, y, classifier, seed):
     """The (train, test) index pairs of one repeat."""
     if isinstance(cv, Integral) and not isinstance(cv, bool):
         if cv < 2:
             raise ValueError(f"cv={cv}: at least 2 folds are needed.")
         splitter = (StratifiedKFold if classifier else KFold)(cv, shuffle=True, random_state=seed)
-        return list(splitter.split(X, y))
+        return list(splitter.split(_splittable(X), y))
     if hasattr(cv, "split") and not isinstance(cv, str):
-        return list(cv.split(X, y))
+        return list(cv.split(_splittable(X), y))
     raise TypeError(
         f"cv must be an int (a number of folds) or a splitter with split(), got {cv!r}."
     )
@@ -106,9 +115,9 @@ def _run(learner, strategy, X, y, train, test, initial, seed, kwargs):
     """One strategy on one fold of one repeat."""
     results = simulate_active_learning(
         learner.set_params(query_strategy=strategy),
-        _safe_indexing(X, train),
+        take_rows(X, train),
         _safe_indexing(y, train),
-        _safe_indexing(X, test),
+        take_rows(X, test),
         _safe_indexing(y, test),
         initial_indices=initial,
         random_state=seed,
@@ -207,7 +216,7 @@ def cross_validate_strategies(
 
     _check_learner(learner)
     named = strategy_names(strategies)
-    check_consistent_length(X, y)
+    check_rows_and_labels(X, y)
     if isinstance(n_repeats, bool) or not isinstance(n_repeats, Integral) or n_repeats < 1:
         raise ValueError(f"n_repeats must be a positive integer, got {n_repeats!r}.")
     if sum(v is not None for v in (initial_size, per_class)) != 1:

@@ -189,6 +189,18 @@ class _Collate:
         return chunk
 
 
+def _loader(X, batch_size, collate):
+    """A batched, ordered DataLoader over ``X`` in this process.
+
+    It gets a generator of its own: a DataLoader draws its base seed from the
+    generator it is given, which would otherwise be torch's global one, and
+    reading a pool must leave the caller's random streams alone.
+    """
+    return DataLoader(
+        X, batch_size=batch_size, shuffle=False, collate_fn=collate, generator=torch.Generator()
+    )
+
+
 def _array_chunk(values, floating_only):
     """One slice of an array as a tensor the network accepts."""
     if torch.is_tensor(values):
@@ -243,7 +255,7 @@ def iter_chunks(net, X, batch_size, *, expected=None):
 
 def _chunks(X, batch_size, device, expected=None):
     if is_dataset(X):
-        loader = DataLoader(X, batch_size=batch_size, shuffle=False, collate_fn=_Collate(expected))
+        loader = _loader(X, batch_size, _Collate(expected))
         start = 0
         for chunk in loader:
             yield start, _to(chunk, device)
@@ -292,10 +304,7 @@ def check_dataset_rows(X, *, batch_size, expected=None, name="The Dataset"):
     whose shape differs from ``expected`` (or from the first item), or NaN
     or infinite values.
     """
-    loader = DataLoader(
-        X, batch_size=batch_size, shuffle=False, collate_fn=_Collate(expected, name=name)
-    )
-    for _ in loader:
+    for _ in _loader(X, batch_size, _Collate(expected, name=name)):
         pass
 
 
