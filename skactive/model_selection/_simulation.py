@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.utils import check_random_state
 
-from ..probes import n_rows, take_rows
+from ..probes import is_dataset, n_rows, take_rows
 
 __all__ = ["ActiveLearningSimulation", "draw_initial_set", "simulate_active_learning"]
 
@@ -544,6 +544,13 @@ def _fingerprint(*datasets):
             parts.append(
                 [(name, np.ascontiguousarray(data[name].to_numpy())) for name in data.columns]
             )
+        elif is_dataset(data):
+            # Its items may be loaded lazily from anywhere: reading them all to
+            # hash them would cost a pass over the data. Its kind and length
+            # stand for it.
+            parts.append((type(data).__name__, len(data)))
+        elif isinstance(data, dict):
+            parts.append({key: np.ascontiguousarray(value) for key, value in data.items()})
         else:
             try:
                 parts.append(np.ascontiguousarray(np.asarray(data)))

@@ -91,12 +91,22 @@ class ALEX(QueryStrategy):
       (``GradientExplainer``) and ``"kernel"`` (``KernelExplainer``, model
       agnostic and slow) are selectable. The background rows are
       ``n_background`` labelled rows drawn at random (all of them if there
-      are fewer).
+      are fewer). The default also suits image rows and a CNN:
+      ``DeepExplainer`` propagates DeepLIFT multipliers through
+      ``Conv2d``, pooling, ``Flatten`` and the other layers of
+      :class:`skactive.nets.CNN`, with one backward pass per row, whereas
+      the kernel explainer samples coalitions of the ``C·H·W`` pixels and
+      needs far more passes than there are pixels to be reliable;
+      ``"gradient"`` (expected gradients) is the fallback for layers
+      ``DeepExplainer`` does not support (e.g. one activation module
+      reused twice).
     - **Explained output and class.** The explanation is of the module's
       raw output (the logit for :class:`skactive.nets.MLP`) for the row's
       predicted class, the class §3's "explain the predicted class" reading
       names; the explanation vector has one entry per network input
-      feature (after any Pipeline preprocessing).
+      feature (after any Pipeline preprocessing), one per pixel and channel
+      for an image (flattened), and the entries of a dict input one after
+      the other.
     - **Normalisation.** SHAP values are signed and do not sum to 1; the
       distribution is ``e = (|φ| + ε) / Σ (|φ| + ε)``, ``ε = eps``
       (:func:`explanation_distribution`), so the KL divergence is finite
