@@ -201,9 +201,14 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
     estimator : skorch net or Pipeline
         A skorch ``NeuralNetClassifier`` or ``NeuralNetRegressor``, or a
         ``Pipeline`` ending in one. It is cloned in :meth:`fit`. If its
-        ``module`` is a class accepting ``n_features_in`` and ``n_outputs``
-        (as :class:`skactive.nets.MLP` does), they are set from the data;
-        see :mod:`skactive.nets` for the convention.
+        ``module`` is a class accepting ``n_features_in``, ``input_shape``
+        or ``n_outputs`` (as :class:`skactive.nets.MLP` and
+        :class:`skactive.nets.CNN` do), they are set from the data; see
+        :mod:`skactive.nets` for the convention. A plain net takes every
+        input skorch takes: a table, an array or tensor of rows of any
+        shape (images ``(n, C, H, W)``), a dict of such arrays (passed to
+        the module as keyword arguments) or a map-style torch ``Dataset``
+        with items ``x`` or ``(x, y)``.
     query_strategy : str, strategy object or callable, default="entropy"
         Which rows :meth:`query` asks for: a strategy object (see
         :mod:`skactive.strategies`), one of the aliases of
@@ -262,9 +267,13 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         around a function). Stateful strategies keep their state here.
     classes_ : ndarray of shape (n_classes,)
         Class labels (classifiers only).
-    X_labeled_ : ndarray or DataFrame of shape (n_labeled, n_features)
-        Every labelled row, in the order it was given. ``float32`` for a
-        plain net; as given for a Pipeline estimator.
+    X_labeled_ : ndarray, DataFrame, dict of ndarrays or Dataset
+        Every labelled row, in the order it was given, of the kind ``fit``
+        was given: a ``float32`` array of shape (n_labeled, ...) for a
+        plain net (a dict of arrays for a dict input, floating entries as
+        ``float32``); a ``ConcatDataset`` of ``Subset`` views of the given
+        Datasets (indices, nothing copied); as given for a Pipeline
+        estimator.
     y_labeled_ : ndarray of shape (n_labeled,) or (n_labeled, n_targets)
         The labels of ``X_labeled_``, as given (not encoded).
     labeled_rounds_ : ndarray of shape (n_labeled,)
@@ -281,8 +290,13 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
     validation_scores_ : ndarray of shape (n_rounds_ + 1,)
         Simulation with ``X_val``, ``y_val`` only: :meth:`score` on the
         validation set after the seed set and after each round.
+    input_shape_ : tuple or dict
+        The shape of one row seen during :meth:`fit` (``(n_features,)``
+        for a table, ``(C, H, W)`` for images, the item shape of a Dataset,
+        one shape per key of a dict input); later calls must give rows of
+        this shape.
     n_features_in_ : int
-        Number of features seen during :meth:`fit`.
+        Number of features seen during :meth:`fit`, for a table.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during :meth:`fit`, when ``X`` has string
         column names.
@@ -537,17 +551,20 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
     def network_input(self, X):
         """Validate ``X`` and return it as the network sees it.
 
-        For a plain net, the validated ``float32`` array; for a Pipeline
-        estimator, the output of its preprocessing steps as ``float32``.
-        Strategies use it to bring the labelled rows into network space.
+        For a plain net, the validated input: a table as a ``float32``
+        array, rows of another shape as a numeric array (a pool is not
+        copied: the probes convert each chunk to ``float32``), a dict of
+        arrays, a Dataset as given; for a Pipeline estimator, the output of
+        its preprocessing steps as ``float32``. Strategies use it to bring
+        the labelled rows into network space.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...), dict or Dataset
 
         Returns
         -------
-        X_net : ndarray of shape (n_samples, n_features_net), dtype float32
+        X_net : ndarray of shape (n_samples, n_features_net) or (n_samples, ...), dict or Dataset
         """
         check_is_fitted(self, "estimator_")
         return self._network_input(self._validate_X(X, reset=False))
@@ -676,12 +693,15 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...), dict or Dataset
             Training rows (a DataFrame is accepted; a Pipeline estimator
-            receives it as given).
-        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            receives it as given): a table, rows of any shape (images), a
+            dict of arrays or a map-style torch Dataset.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets), default=None
             Their labels. Every value is a real label: there is no marker for
-            "unlabelled"; the pool is what :meth:`query` is given.
+            "unlabelled"; the pool is what :meth:`query` is given. Only a
+            Dataset of ``(x, y)`` items may leave it out: the labels are
+            then read from the items (one pass over the Dataset).
         X_val, y_val : array-like, default=None
             Simulation only: a validation set scored after every round,
             recorded in ``validation_scores_``.
@@ -792,7 +812,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X_pool : array-like of shape (n_pool, n_features)
+        X_pool : array-like of shape (n_pool, n_features) or (n_pool, ...), dict or Dataset
             Unlabelled candidate rows, raw (a Pipeline estimator's
             preprocessing is applied before the strategy sees them).
         n : int, default=1
@@ -850,10 +870,13 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_new, n_features)
-            The newly labelled rows.
-        y : array-like of shape (n_new,) or (n_new, n_targets)
-            Their labels.
+        X : array-like of shape (n_new, n_features) or (n_new, ...), dict or Dataset
+            The newly labelled rows, of the kind and row shape ``fit`` saw
+            (a Dataset, e.g. ``Subset(pool, indices)``, joins the labelled
+            set as indices).
+        y : array-like of shape (n_new,) or (n_new, n_targets), default=None
+            Their labels; read from the items of a Dataset of ``(x, y)``
+            items when left out.
 
         Returns
         -------
@@ -906,7 +929,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...), dict or Dataset
 
         Returns
         -------
@@ -925,7 +948,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...), dict or Dataset
 
         Returns
         -------
@@ -940,7 +963,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...), dict or Dataset
 
         Returns
         -------

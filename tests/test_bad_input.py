@@ -34,6 +34,7 @@ from skorch import NeuralNetClassifier
 from torch import nn
 
 from skactive import ActiveLearner
+from skactive.nets import make_cnn_net
 from skactive.strategies import (
     ALBL,
     ALEX,
@@ -665,6 +666,20 @@ STRATEGY_CASES = [
         "need a network with a dropout layer.*MLP has none.*set module__dropout > 0",
     ),
     (
+        "BALD on a user module without dropout",
+        lambda: learner_with(FAST["bald"], custom_net(SharedActivation)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "SharedActivation has none. Add a torch.nn.Dropout layer to your module",
+    ),
+    (
+        "DEIMOS on a CNN without dropout",
+        lambda: fitted_on_images(query_strategy=FAST["deimos"], module__dropout=0),
+        lambda m: m.query(IMAGE_POOL, 3),
+        ValueError,
+        "CNN has none. With skactive.nets.CNN, set module__dropout > 0",
+    ),
+    (
         "BatchBALD without dropout",
         lambda: learner_with(
             FAST["batchbald"], make_classifier_net(max_epochs=5, module__dropout=0)
@@ -901,11 +916,9 @@ class ImageAndCounts(nn.Module):
         return self.out(torch.relu(self.image(image.flatten(1)) + self.counts(counts)))
 
 
-def fitted_on_images(**kwargs):
-    from skactive.nets import make_cnn_net
-
-    net = make_cnn_net(channels=(2,), hidden_size=8, max_epochs=3)
-    return ActiveLearner(net, random_state=0, **kwargs).fit(IMAGES, y)
+def fitted_on_images(query_strategy="entropy", **net_params):
+    net = make_cnn_net(channels=(2,), hidden_size=8, max_epochs=3, **net_params)
+    return ActiveLearner(net, query_strategy=query_strategy, random_state=0).fit(IMAGES, y)
 
 
 def fitted_on_dicts():
