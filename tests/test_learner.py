@@ -591,3 +591,22 @@ def test_decision_function_only_where_the_net_has_one(blobs):
     scores = learner.decision_function(X)
     assert scores.shape == (150, 3)
     np.testing.assert_array_equal(scores.argmax(axis=1), learner.predict_proba(X).argmax(axis=1))
+
+
+def test_torch_tensors_are_taken_like_the_arrays():
+    from skactive.datasets import load_digits
+    from skactive.nets import make_cnn_net
+
+    X, y = load_digits(return_X_y=True, as_images=True)
+    X, y = X[:120], y[:120]
+    for rows in (X, X.reshape(len(X), -1)):  # images and a table
+        net = make_cnn_net(max_epochs=2, channels=(2,)) if rows.ndim == 4 else None
+        net = net or make_classifier_net(max_epochs=2)
+        arrays = ActiveLearner(net, query_strategy="margin", random_state=0).fit(rows[:80], y[:80])
+        tensors = ActiveLearner(net, query_strategy="margin", random_state=0)
+        tensors.fit(torch.from_numpy(rows[:80]), torch.from_numpy(y[:80]))
+        np.testing.assert_array_equal(
+            tensors.query(torch.from_numpy(rows[80:]), 5), arrays.query(rows[80:], 5)
+        )
+        assert isinstance(tensors.X_labeled_, np.ndarray)
+        np.testing.assert_array_equal(tensors.predict(rows[80:]), arrays.predict(rows[80:]))

@@ -145,6 +145,12 @@ def _shape_of(x):
     return tuple(np.shape(x))
 
 
+def _finite(x):
+    """Whether every floating value of a tensor, or of a dict of tensors, is finite."""
+    tensors = x.values() if isinstance(x, Mapping) else [x]
+    return all(bool(torch.isfinite(t).all()) for t in tensors if t.is_floating_point())
+
+
 class _Collate:
     """Stack a Dataset's items into one input chunk, checking every item.
 
@@ -176,16 +182,13 @@ class _Collate:
             self._check(x)
         if isinstance(xs[0], Mapping):
             chunk = {key: torch.stack([_as_input_tensor(x[key]) for x in xs]) for key in xs[0]}
-            tensors = chunk.values()
         else:
             chunk = torch.stack([_as_input_tensor(x) for x in xs])
-            tensors = [chunk]
-        for t in tensors:
-            if t.is_floating_point() and not bool(torch.isfinite(t).all()):
-                raise ValueError(
-                    f"{self.name} has NaN or infinite values in items "
-                    f"{self.seen - len(xs)} to {self.seen - 1}: every value must be finite."
-                )
+        if not _finite(chunk):
+            raise ValueError(
+                f"{self.name} has NaN or infinite values in items "
+                f"{self.seen - len(xs)} to {self.seen - 1}: every value must be finite."
+            )
         return chunk
 
 
@@ -335,13 +338,10 @@ class _TrainingDataset(Dataset):
             )
         if isinstance(x, Mapping):
             x = {key: _as_input_tensor(value) for key, value in x.items()}
-            tensors = list(x.values())
         else:
             x = _as_input_tensor(x)
-            tensors = [x]
-        for t in tensors:
-            if t.is_floating_point() and not bool(torch.isfinite(t).all()):
-                raise ValueError(f"item {i} of the labelled Dataset has NaN or infinite values.")
+        if not _finite(x):
+            raise ValueError(f"item {i} of the labelled Dataset has NaN or infinite values.")
         return x, self.y[i]
 
 
