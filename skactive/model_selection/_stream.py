@@ -101,9 +101,7 @@ def simulate_stream(
     retrain_every = _positive_int(retrain_every, "retrain_every")
     n = _num_samples(X)
     if initial_size >= n:
-        raise ValueError(
-            f"initial_size={initial_size} leaves no stream: X has only {n} rows."
-        )
+        raise ValueError(f"initial_size={initial_size} leaves no stream: X has only {n} rows.")
     y, y_test = np.asarray(y), np.asarray(y_test)
     rng = check_random_state(random_state)
     learner_seed, selector_seed = (int(s) for s in rng.randint(np.iinfo(np.int32).max, size=2))
