@@ -72,7 +72,8 @@ def simulate_stream(
     Returns
     -------
     results : pandas.DataFrame
-        One row per scoring (the seed set, then each retraining): ``n_seen``
+        One row per scoring (the seed set, each retraining, and the end of
+        the stream, scored with the last model if no label came since): ``n_seen``
         (stream rows seen, the seed set included), ``n_labeled``, ``n_asked``
         (labels asked for after the seed set), ``score`` and ``spending`` (the
         selector's estimated labelling rate, ``rate_``). ``n_asked / (n_seen -
@@ -135,4 +136,6 @@ def simulate_stream(
                     selector.rate_,
                 )
             )
+    if rows[-1][0] != n:  # the end of the stream, when it brought no label to teach
+        rows.append((n, rows[-1][1], n_asked, rows[-1][3], getattr(selector, "rate_", rows[-1][4])))
     return pd.DataFrame(rows, columns=STREAM_COLUMNS)
