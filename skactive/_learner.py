@@ -815,7 +815,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
             if costs[checked].sum() > max_cost * (1 + 1e-9):
                 raise ValueError(
                     f"The query strategy {type(strategy).__name__} returned rows costing "
-                    f"{costs[checked].sum()!r}, more than max_cost={max_cost!r}."
+                    f"{float(costs[checked].sum())!r}, more than max_cost={max_cost!r}."
                 )
             return checked
         return self._check_indices(indices, n, X_net.shape[0])

@@ -56,7 +56,7 @@ def check_simulation_costs(costs, cost_budget, n_train):
         if cost_budget is not None:
             raise ValueError("cost_budget needs costs: give one annotation cost per training row.")
         return None
-    costs = check_costs(costs, n_train)
+    costs = check_costs(costs, n_train, rows="X has {n} training rows: give one cost per row")
     if cost_budget is not None and (
         isinstance(cost_budget, bool) or not np.isfinite(cost_budget) or cost_budget <= 0
     ):
