@@ -272,3 +272,34 @@ def test_criterion_before_fit_is_refused_and_unchanged():
     with pytest.raises(NotFittedError):
         criterion.should_stop(learner, POOL)
     assert not hasattr(criterion, "history_")
+
+
+def test_readme_stopping_loop_runs():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    (loop,) = [b for b in blocks if "criterion.should_stop(learner, X_pool)" in b]
+    rng = np.random.RandomState(0)
+    X_all = rng.normal(size=(200, 2)).astype(np.float32)
+    y_all = (X_all[:, 0] > 0).astype(int)
+    pool_labels = {"y": y_all[20:]}
+
+    def oracle(idx):
+        labels = pool_labels["y"][idx]
+        pool_labels["y"] = np.delete(pool_labels["y"], idx)
+        return labels
+
+    namespace = {
+        "np": np,
+        "learner": ActiveLearner(make_classifier_net(max_epochs=2), random_state=0),
+        "X_seed": X_all[:20],
+        "y_seed": y_all[:20],
+        "X_pool": X_all[20:],
+        "oracle": oracle,
+    }
+    exec(compile(loop.replace("LabelBudget(500)", "LabelBudget(60)"), "README.md", "exec"),
+         namespace)  # fmt: skip
+    assert namespace["learner"].y_labeled_.shape[0] == 60
+    assert namespace["criterion"].history_[-1]["stop"]
