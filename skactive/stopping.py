@@ -301,9 +301,9 @@ class ClassificationChange(_ReferenceSet):
     stop_set : array-like of shape (n_stop, n_features), default=None
         The rows whose predictions are compared. None: the pool given to the
         first call (all of it).
-    random_state : None
-        Unused; kept for a uniform interface with
-        :class:`StabilizingPredictions`.
+    random_state : int, RandomState instance or None, default=None
+        Unused (the whole first pool is compared); kept for a uniform
+        interface with :class:`StabilizingPredictions`.
 
     Attributes
     ----------
@@ -327,7 +327,7 @@ class ClassificationChange(_ReferenceSet):
        (classification change).
     """
 
-    _parameter_constraints = {"stop_set": ["array-like", None], "random_state": [None]}
+    _parameter_constraints = {"stop_set": ["array-like", None], "random_state": ["random_state"]}
     _needs_classifier = True
 
     def __init__(self, *, stop_set=None, random_state=None):

@@ -529,7 +529,7 @@ class ActiveLearningSimulation(BaseEstimator):
         fit_time = time.perf_counter() - start
         row = (0, initial.shape[0], float(scorer(learner, X_test, y_test)), 0.0, fit_time, initial)
         pool = np.setdiff1d(np.arange(_num_samples(X)), initial)
-        criteria = [(name, clone(c)) for name, c in criteria]
+        criteria = [(name, _seeded(clone(c), learner.random_state)) for name, c in criteria]
         extra = _extra_columns(criteria, costs, learner, _safe_indexing(X, pool), 0.0)
         self._commit(
             learner_=learner,
@@ -624,6 +624,13 @@ def _extra_columns(criteria, costs, learner, X_pool, spent):
         # An exhausted pool ends the run: a criterion reading it has nothing to say.
         extra[f"stop:{name}"] = False if empty else bool(criterion.should_stop(learner, X_pool))
     return extra
+
+
+def _seeded(criterion, seed):
+    """A criterion whose unset random_state (a stop-set draw) follows the simulation's seed."""
+    if criterion.get_params().get("random_state", 0) is None:
+        criterion.set_params(random_state=seed)
+    return criterion
 
 
 def _budget_spent(costs, cost_budget, spent, pool):
