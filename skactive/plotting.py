@@ -219,7 +219,10 @@ def plot_stopping(results, *, x="n_labeled", ax=None, title=None):
     One line per strategy (the mean over runs); for each criterion, a
     marker at its mean stopping point (labels, or cost, and score at the
     stop, as in :func:`skactive.model_selection.stopping_report`), in the
-    strategy's colour, one marker shape per criterion.
+    strategy's colour, one marker shape per criterion. A criterion that
+    never fired in a run counts as stopping at the budget there, so its
+    marker sits at the end of the curve; the share of runs in which it
+    fired is in the report.
 
     Parameters
     ----------
@@ -253,8 +256,7 @@ def plot_stopping(results, *, x="n_labeled", ax=None, title=None):
                 row["at_stop"], row["score_at_stop"], linestyle="none",
                 marker=markers[i % len(markers)], markersize=9, color=line.get_color(),
                 markeredgecolor="black",
-                label=f"{criterion} (fired in {row['fired']:.0%} of runs)" if name == curves[
-                    "strategy"].iloc[0] else None,
+                label=criterion if name == curves["strategy"].iloc[0] else None,
             )  # fmt: skip
     ax.set_xlabel("labelled rows" if x == "n_labeled" else "cost of the queried rows")
     ax.set_ylabel("test score (mean over runs)")
