@@ -242,6 +242,7 @@ def run_compare(args, out=None):
         n_jobs=args.n_jobs,
         verbose=not args.quiet,
         random_state=args.seed,
+        stopping=_stopping_names(args),
     )
     elapsed = time.perf_counter() - start
     summary = summarize_results(results, baseline=baseline, target=args.target_score)
@@ -273,8 +274,66 @@ def run_compare(args, out=None):
         + ("; penalty: BADGE column average, lower is better" if "penalty" in summary else ""),
         file=out,
     )
+    written += _report_stopping(results, out_dir, name, out)
     print("wrote " + ", ".join(str(p) for p in written), file=out)
     return summary
+
+
+# ----------------------------------------------------------------- stopping
+
+
+def _add_stopping_option(compare):
+    from .stopping import STOPPING_ALIASES
+
+    compare.add_argument(
+        "--stopping",
+        help="comma-separated stopping criteria to judge on the learning curves, among "
+        f"{sorted(STOPPING_ALIASES)}: prints where each fired, its score there and the labels "
+        "it saved, and writes stopping.csv and stopping.png",
+    )
+
+
+def _stopping_names(args):
+    return None if args.stopping is None else args.stopping.split(",")
+
+
+def _check_stopping(args, parser):
+    from .stopping import STOPPING_ALIASES
+
+    names = _stopping_names(args)
+    if names is None:
+        return
+    unknown = sorted(set(names) - set(STOPPING_ALIASES))
+    if unknown:
+        parser.error(
+            f"unknown stopping criteria {unknown}; choose among {sorted(STOPPING_ALIASES)}"
+        )
+    if len(set(names)) != len(names):
+        parser.error("--stopping names a criterion twice")
+
+
+def _report_stopping(results, out_dir, name, out):
+    """Print and write the stopping report; return the files written."""
+    if not any(str(c).startswith("stop:") for c in results.columns):
+        return []
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from . import plotting
+    from .model_selection import stopping_report
+
+    report = stopping_report(results)
+    print("stopping criteria (mean over runs; a criterion that never fired stops at the budget):",
+          file=out)  # fmt: skip
+    print(report.to_string(float_format=lambda v: f"{v:.3f}"), file=out)
+    report.to_csv(out_dir / "stopping.csv")
+    ax = plotting.plot_stopping(results, title=f"{name}: where the stopping criteria fired")
+    path = out_dir / "stopping.png"
+    ax.figure.savefig(path, dpi=120, bbox_inches="tight")
+    plt.close(ax.figure)
+    return [out_dir / "stopping.csv", path]
 
 
 def _add_compare(commands):
@@ -316,6 +375,7 @@ def _add_compare(commands):
     compare.add_argument("--seed", type=int, default=0)
     compare.add_argument("--out", default="skactive-compare", help="folder for results and plots")
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_stopping_option(compare)
 
 
 def _check_size(parser, option, value, *, allow_one=False):
@@ -352,6 +412,7 @@ def _check_compare(args, parser):
         )
     if Path(args.out).exists() and not Path(args.out).is_dir():
         parser.error(f"--out {args.out} exists and is not a folder")
+    _check_stopping(args, parser)
 
 
 @contextmanager

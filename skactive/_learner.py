@@ -803,7 +803,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
                 self.validation_scores_ = np.append(self.validation_scores_, score)
         return self
 
-    def query(self, X_pool, n=1):
+    def query(self, X_pool, n=1, *, costs=None, max_cost=None):
         """Choose the ``n`` pool rows the query strategy most wants labelled.
 
         Never retrains and never changes the fitted network (parameters,
@@ -816,14 +816,31 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
             Unlabelled candidate rows, raw (a Pipeline estimator's
             preprocessing is applied before the strategy sees them).
         n : int, default=1
-            Number of rows to choose, ``1 <= n <= n_pool``.
+            Number of rows to choose, ``1 <= n <= n_pool``; with
+            ``max_cost``, the most rows to choose.
+        costs : array-like of shape (n_pool,) or str, default=None
+            The annotation cost of each pool row (positive, finite), or the
+            name of a column of a DataFrame ``X_pool`` that holds it (the
+            column is dropped before the rows reach the network). Ranking
+            strategies then choose by utility per unit cost (return on
+            investment, Settles, Craven & Friedland 2008); ``Random`` stays
+            uniform. Strategies that choose a batch jointly (BADGE, CoreSet,
+            BatchBALD, ...) refuse costs with a ``TypeError``.
+        max_cost : float, default=None
+            With ``costs``: the batch's total cost may not exceed it. Rows are
+            taken in the strategy's order while they fit (a row too expensive
+            for what is left is skipped), so fewer than ``n`` rows may come
+            back; give ``n=len(X_pool)`` to be bounded by cost alone.
 
         Returns
         -------
         indices : ndarray of shape (n,), dtype int64
-            Distinct indices into ``X_pool``, in selection order.
+            Distinct indices into ``X_pool``, in selection order (shorter
+            than ``n`` only under ``max_cost``).
         """
         check_is_fitted(self, "estimator_")
+        if costs is not None or max_cost is not None:
+            return self._query_with_costs(X_pool, n, costs, max_cost)
         if not isinstance(n, numbers.Integral) or isinstance(n, bool):
             raise TypeError(f"n must be an integer, got {n!r}.")
         if n < 1:
@@ -836,9 +853,65 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
             raise ValueError(f"n={n} is larger than the pool, which has {n_pool} rows.")
         return self._query_validated(X_pool, n)
 
-    def _query_validated(self, X_pool, n):
+    def _query_with_costs(self, X_pool, n, costs, max_cost):
+        """``query`` with annotation costs: validate them, then ask the strategy."""
+        from ._costs import check_costs
+
+        if costs is None:
+            raise ValueError("max_cost needs costs: give one annotation cost per pool row.")
+        if isinstance(costs, str):
+            if not hasattr(X_pool, "columns") or costs not in X_pool.columns:
+                raise ValueError(
+                    f"costs={costs!r} names a column, but X_pool has no such column; give a "
+                    "DataFrame pool with that column, or an array of costs."
+                )
+            X_pool, costs = X_pool.drop(columns=[costs]), X_pool[costs].to_numpy()
+        if not isinstance(n, numbers.Integral) or isinstance(n, bool):
+            raise TypeError(f"n must be an integer, got {n!r}.")
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}.")
+        if _is_empty(X_pool):
+            raise ValueError("X_pool is empty: there is nothing to query.")
+        X_pool = self._validate_X(X_pool, reset=False, name="X_pool")
+        n_pool = probes.n_rows(X_pool)
+        if n > n_pool:
+            raise ValueError(f"n={n} is larger than the pool, which has {n_pool} rows.")
+        costs = check_costs(costs, n_pool, max_cost)
+        return self._query_validated(X_pool, n, costs=costs, max_cost=max_cost)
+
+    def _query_validated(self, X_pool, n, costs=None, max_cost=None):
+        if costs is not None:
+            return self._query_costed(X_pool, n, costs, max_cost)
         X_net = self._network_input(X_pool)
         indices = self.query_strategy_.query(self, X_net, n, random_state=self._seed(_QUERY))
+        return self._check_indices(indices, n, probes.n_rows(X_net))
+
+    def _query_costed(self, X_pool, n, costs, max_cost):
+        strategy = self.query_strategy_
+        try:
+            takes_costs = "costs" in inspect.signature(strategy.query).parameters
+        except (TypeError, ValueError):
+            takes_costs = False
+        if not takes_costs:
+            raise TypeError(
+                f"The query strategy {type(strategy).__name__} does not take annotation costs: "
+                "it chooses its batch jointly. Use a ranking strategy (LeastConfidence, Margin, "
+                "Entropy, EGL) or Random with costs, or query without costs."
+            )
+        X_net = self._network_input(X_pool)
+        indices = strategy.query(
+            self, X_net, n, random_state=self._seed(_QUERY), costs=costs, max_cost=max_cost
+        )
+        indices = np.asarray(indices)
+        n_taken = indices.shape[0] if indices.ndim == 1 else -1
+        if max_cost is not None and 1 <= n_taken <= n:
+            checked = self._check_indices(indices, n_taken, probes.n_rows(X_net))
+            if costs[checked].sum() > max_cost * (1 + 1e-9):
+                raise ValueError(
+                    f"The query strategy {type(strategy).__name__} returned rows costing "
+                    f"{float(costs[checked].sum())!r}, more than max_cost={max_cost!r}."
+                )
+            return checked
         return self._check_indices(indices, n, probes.n_rows(X_net))
 
     def _check_indices(self, indices, n, n_pool):

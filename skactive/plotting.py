@@ -5,14 +5,22 @@
 - :func:`plot_penalty_matrix`: BADGE's pairwise penalty matrix as a heat map,
   column averages underneath;
 - :func:`plot_error_cdf`: BADGE's CDF of normalised errors;
-- :func:`plot_selection`: which rows a strategy picked, in two dimensions.
+- :func:`plot_selection`: which rows a strategy picked, in two dimensions;
+- :func:`plot_stopping`: learning curves with the points where stopping
+  criteria fired.
 
 Each function draws on ``ax`` (a new figure if None) and returns it.
 """
 
 import numpy as np
 
-__all__ = ["plot_error_cdf", "plot_learning_curves", "plot_penalty_matrix", "plot_selection"]
+__all__ = [
+    "plot_error_cdf",
+    "plot_learning_curves",
+    "plot_penalty_matrix",
+    "plot_selection",
+    "plot_stopping",
+]
 
 
 def _axes(ax):
@@ -200,6 +208,60 @@ def plot_selection(X, queried, *, y=None, initial=None, ax=None, title=None):
     if initial is not None:
         ax.scatter(*X[np.asarray(initial)].T, marker="x", color="k", s=25, label="seed set")
     ax.legend(loc="best", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_stopping(results, *, x="n_labeled", ax=None, title=None):
+    """Learning curves with a marker where each stopping criterion fired.
+
+    One line per strategy (the mean over runs); for each criterion, a
+    marker at its mean stopping point (labels, or cost, and score at the
+    stop, as in :func:`skactive.model_selection.stopping_report`), in the
+    strategy's colour, one marker shape per criterion. A criterion that
+    never fired in a run counts as stopping at the budget there, so its
+    marker sits at the end of the curve; the share of runs in which it
+    fired is in the report.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        A table with ``stop:<name>`` columns (a simulation run with
+        ``stopping=``), with or without the strategy/repeat/fold columns.
+    x : {"n_labeled", "cost"}, default="n_labeled"
+    ax : matplotlib Axes, default=None
+    title : str, default=None
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    from .model_selection import learning_curves, stopping_report
+
+    report = stopping_report(results, x=x)
+    table = results.copy()
+    for key, default in (("strategy", "strategy"), ("repeat", 0), ("fold", 0)):
+        if key not in table.columns:
+            table[key] = default
+    curves = learning_curves(table, x=x)
+    ax = _axes(ax)
+    markers = "ov^sDP*Xh<>"
+    criteria = list(dict.fromkeys(report.index.get_level_values("criterion")))
+    for name, curve in curves.groupby("strategy", sort=False):
+        (line,) = ax.plot(curve[x], curve["score"], label=name, alpha=0.8)
+        for i, criterion in enumerate(criteria):
+            row = report.loc[(name, criterion)]
+            ax.plot(
+                row["at_stop"], row["score_at_stop"], linestyle="none",
+                marker=markers[i % len(markers)], markersize=9, color=line.get_color(),
+                markeredgecolor="black",
+                label=criterion if name == curves["strategy"].iloc[0] else None,
+            )  # fmt: skip
+    ax.set_xlabel("labelled rows" if x == "n_labeled" else "cost of the queried rows")
+    ax.set_ylabel("test score (mean over runs)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
     if title:
         ax.set_title(title)
     return ax

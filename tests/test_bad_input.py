@@ -1229,6 +1229,7 @@ def _documented_ids():
 
 
 def test_docs_list_every_case_and_nothing_else():
+    from .test_bad_input_costs import COST_CASES, COST_CLI_CASES, STOPPING_STREAM_CASES
     from .test_bad_input_experiments import CLI_CASES, SIMULATION_CASES
 
     tables = (
@@ -1239,6 +1240,9 @@ def test_docs_list_every_case_and_nothing_else():
         ACCEPTED_CASES,
         SIMULATION_CASES,
         CLI_CASES,
+        COST_CASES,
+        STOPPING_STREAM_CASES,
+        COST_CLI_CASES,
     )
     ids = [case_id for table in tables for case_id in _ids(table)]
     assert len(ids) == len(set(ids)), "two cases share an id"

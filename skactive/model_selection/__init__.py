@@ -14,6 +14,10 @@
   :func:`summarize_results`, :func:`results_penalty_matrix`,
   :func:`results_error_cdf`.
 - :func:`dami_protocol`: the protocol of the DAMI paper in one call.
+- :func:`stopping_report`: where the stopping criteria given as
+  ``stopping=`` fired on the learning curves, and the labels they saved.
+- :func:`simulate_stream`: stream-based selection over a data set, with a
+  selector of :mod:`skactive.stream`, and its learning curve.
 """
 
 from ._metrics import (
@@ -26,6 +30,8 @@ from ._metrics import (
 from ._protocol import dami_protocol
 from ._report import learning_curves, results_error_cdf, results_penalty_matrix, summarize_results
 from ._simulation import ActiveLearningSimulation, draw_initial_set, simulate_active_learning
+from ._stopping import stopping_report
+from ._stream import simulate_stream
 from ._validation import cross_validate_strategies
 
 __all__ = [
@@ -42,5 +48,7 @@ __all__ = [
     "results_error_cdf",
     "results_penalty_matrix",
     "simulate_active_learning",
+    "simulate_stream",
+    "stopping_report",
     "summarize_results",
 ]

@@ -42,7 +42,17 @@ def _strategies(results):
     return list(dict.fromkeys(results["strategy"]))
 
 
-def learning_curves(results, *, aggregate="mean"):
+def _check_x(results, x):
+    if x not in ("n_labeled", "cost"):
+        raise ValueError(f"x must be 'n_labeled' or 'cost', got {x!r}.")
+    if x not in results.columns:
+        raise ValueError(
+            "results has no cost column: run the simulation with costs=... to measure "
+            "learning curves in cost units."
+        )
+
+
+def learning_curves(results, *, aggregate="mean", x="n_labeled"):
     """Learning curves aggregated over runs (repeats x folds).
 
     Parameters
@@ -51,6 +61,9 @@ def learning_curves(results, *, aggregate="mean"):
         The table returned by :func:`cross_validate_strategies`.
     aggregate : {"mean", "median"}, default="mean"
         How runs are combined (DAMI reports medians).
+    x : {"n_labeled", "cost"}, default="n_labeled"
+        With "cost" (a run with ``costs=``), the curves also have a ``cost``
+        column: the mean cumulative cost of the queried rows at each round.
 
     Returns
     -------
@@ -62,10 +75,12 @@ def learning_curves(results, *, aggregate="mean"):
     """
     _check_results(results)
     _check_aggregate(aggregate)
+    _check_x(results, x)
     groups = results.groupby(["strategy", "round"], sort=False)
-    curves = groups.agg(
-        n_labeled=("n_labeled", "mean"), n_runs=("score", "size"), score=("score", aggregate)
-    )
+    columns = dict(n_labeled=("n_labeled", "mean"))
+    if x == "cost":
+        columns["cost"] = ("cost", "mean")
+    curves = groups.agg(**columns, n_runs=("score", "size"), score=("score", aggregate))
     if aggregate == "mean":
         std = groups["score"].std(ddof=0)
         curves["spread_low"] = curves["score"] - std
@@ -77,7 +92,7 @@ def learning_curves(results, *, aggregate="mean"):
     # Rounds that not every run reached (a pool ran out early) are dropped.
     full = curves["n_runs"] == curves.groupby("strategy")["n_runs"].transform("max")
     return curves[full].reset_index(drop=True)[
-        ["strategy", "round", "n_labeled", "score", "spread_low", "spread_high", "n_runs"]
+        ["strategy", "round", *columns, "score", "spread_low", "spread_high", "n_runs"]
     ]
 
 
@@ -192,7 +207,7 @@ def results_error_cdf(results, *, baseline="random", by=None):
     return {name: (values[i], cdf[i]) for i, name in enumerate(names)}
 
 
-def summarize_results(results, *, baseline="random", target=None, aggregate="mean"):
+def summarize_results(results, *, baseline="random", target=None, aggregate="mean", x="n_labeled"):
     """One row per strategy: AULC, final score, labels-to-target, penalty.
 
     Parameters
@@ -210,6 +225,10 @@ def summarize_results(results, *, baseline="random", target=None, aggregate="mea
         there is no baseline.
     aggregate : {"mean", "median"}, default="mean"
         How runs are combined (DAMI reports medians).
+    x : {"n_labeled", "cost"}, default="n_labeled"
+        The unit of the AULC and of ``labels_to_target``: labelled rows, or
+        the cumulative cost of the queried rows (a run with ``costs=``; then
+        ``labels_to_target`` is the cost needed to reach the target).
 
     Returns
     -------
@@ -230,9 +249,10 @@ def summarize_results(results, *, baseline="random", target=None, aggregate="mea
 
     _check_results(results)
     _check_aggregate(aggregate)
+    _check_x(results, x)
     names = _strategies(results)
     rows = {}
-    curves = learning_curves(results, aggregate=aggregate)
+    curves = learning_curves(results, aggregate=aggregate, x=x)
     if target is None:
         finals = curves.groupby("strategy", sort=False)["score"].last()
         target = finals[baseline] if baseline in finals.index else finals.max()
@@ -242,10 +262,10 @@ def summarize_results(results, *, baseline="random", target=None, aggregate="mea
         for _, run in runs.groupby(["repeat", "fold"], sort=False):
             run = run.sort_values("round")
             if len(run) >= 2:
-                aulcs.append(area_under_learning_curve(run["n_labeled"], run["score"]))
+                aulcs.append(area_under_learning_curve(run[x], run["score"]))
             finals.append(run["score"].iloc[-1])
         curve = curves[curves["strategy"] == name]
-        reach = labels_to_target(curve["n_labeled"], curve["score"], target)
+        reach = labels_to_target(curve[x], curve["score"], target)
         rows[name] = {
             "aulc": getattr(np, aggregate)(aulcs) if aulcs else np.nan,
             "final_score": getattr(np, aggregate)(finals),

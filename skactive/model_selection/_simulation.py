@@ -160,6 +160,10 @@ def simulate_active_learning(
     budget=None,
     scoring=None,
     random_state=None,
+    stopping=None,
+    costs=None,
+    cost_budget=None,
+    cost_aware=True,
 ):
     """Simulate pool-based active learning on a labelled data set.
 
@@ -210,15 +214,39 @@ def simulate_active_learning(
         Resolved once into two integer seeds: one draws the seed set, the
         other becomes the learner's ``random_state`` (network initialisation,
         training, queries).
+    stopping : list or dict of stopping criteria, default=None
+        Criteria of :mod:`skactive.stopping` (objects or names of
+        ``STOPPING_ALIASES``), or a dict ``{name: criterion}``. Each is
+        cloned and asked ``should_stop(learner, X_pool)`` after the seed set
+        and after every round; its answers are the column ``stop:<name>``.
+        The run does not stop: it goes on to the budget, so that the point
+        where each criterion fired can be judged
+        (:func:`~skactive.model_selection.stopping_report`).
+    costs : array-like of shape (n_train,), default=None
+        The annotation cost of each training row. The column ``cost`` then
+        records the cumulative cost of the queried rows (the seed set not
+        counted: every strategy starts from the same one), and queries are
+        cost-aware if ``cost_aware``.
+    cost_budget : float, default=None
+        With ``costs``: the total cost the queried rows may reach; each round
+        queries at most ``query_size`` rows within what is left, and the run
+        ends when no pool row fits. ``n_rounds`` and ``budget`` may then be
+        left out (the pool bounds the run).
+    cost_aware : bool, default=True
+        With ``costs``: True passes them to ``learner.query`` (rows by
+        utility per unit cost); False queries cost-blind and only cuts the
+        batch to the budget (the strategy's rows in its order, skipping those
+        that do not fit), the baseline of a cost-aware comparison.
 
     Returns
     -------
-    results : pandas.DataFrame of shape (n_rounds_done + 1, 6)
+    results : pandas.DataFrame of shape (n_rounds_done + 1, 6 + n_extra)
         One row per round, round 0 being the seed set: ``round``,
         ``n_labeled`` (labelled rows after the round), ``score`` (test score),
         ``query_time`` and ``fit_time`` (seconds; no query in round 0),
         ``queried`` (ndarray of the indices into ``X`` labelled in that round,
-        in selection order; the seed set in round 0).
+        in selection order; the seed set in round 0); with ``costs``,
+        ``cost``; with ``stopping``, one boolean ``stop:<name>`` per criterion.
 
     Raises
     ------
@@ -261,6 +289,10 @@ def simulate_active_learning(
         budget=budget,
         scoring=scoring,
         random_state=random_state,
+        stopping=stopping,
+        costs=costs,
+        cost_budget=cost_budget,
+        cost_aware=cost_aware,
     )
     try:
         simulation.run(X, y, X_test, y_test)
@@ -316,6 +348,8 @@ class ActiveLearningSimulation(BaseEstimator):
     random_state : int, RandomState instance or None, default=None
         Resolved once, when the simulation starts, into the seed of the seed
         set and the learner's ``random_state``.
+    stopping, costs, cost_budget, cost_aware
+        As in :func:`simulate_active_learning`.
 
     Attributes
     ----------
@@ -389,6 +423,10 @@ class ActiveLearningSimulation(BaseEstimator):
         budget=None,
         scoring=None,
         random_state=None,
+        stopping=None,
+        costs=None,
+        cost_budget=None,
+        cost_aware=True,
     ):
         self.learner = learner
         self.initial_size = initial_size
@@ -399,6 +437,10 @@ class ActiveLearningSimulation(BaseEstimator):
         self.budget = budget
         self.scoring = scoring
         self.random_state = random_state
+        self.stopping = stopping
+        self.costs = costs
+        self.cost_budget = cost_budget
+        self.cost_aware = cost_aware
 
     def run(self, X, y, X_test, y_test, *, max_rounds=None):
         """Run the rounds still to do, or at most ``max_rounds`` of them.
@@ -458,6 +500,13 @@ class ActiveLearningSimulation(BaseEstimator):
 
     def _start(self, X, y, X_test, y_test):
         """Draw and fit the seed set (round 0); commit only if it all succeeds."""
+        from ._stopping import check_simulation_costs, named_criteria
+
+        criteria = named_criteria(self.stopping)
+        costs = check_simulation_costs(self.costs, self.cost_budget, n_rows(X))
+        n_rounds, budget = self.n_rounds, self.budget
+        if costs is not None and self.cost_budget is not None and n_rounds is None:
+            budget = n_rows(X) if budget is None else budget  # the pool bounds the run
         learner, initial, sizes = _prepare(
             self.learner,
             X,
@@ -468,8 +517,8 @@ class ActiveLearningSimulation(BaseEstimator):
             per_class=self.per_class,
             initial_indices=self.initial_indices,
             query_size=self.query_size,
-            n_rounds=self.n_rounds,
-            budget=self.budget,
+            n_rounds=n_rounds,
+            budget=budget,
             scoring=self.scoring,
             random_state=self.random_state,
         )
@@ -480,15 +529,21 @@ class ActiveLearningSimulation(BaseEstimator):
         learner.fit(take_rows(X, initial), y[initial])
         fit_time = time.perf_counter() - start
         row = (0, initial.shape[0], float(scorer(learner, X_test, y_test)), 0.0, fit_time, initial)
+        pool = np.setdiff1d(np.arange(n_rows(X)), initial)
+        criteria = [(name, _seeded(clone(c), learner.random_state)) for name, c in criteria]
+        extra = _extra_columns(criteria, costs, learner, take_rows(X, pool), 0.0)
         self._commit(
             learner_=learner,
             initial_indices_=initial,
             schedule_=np.asarray(sizes, dtype=np.int64),
-            pool_indices_=np.setdiff1d(np.arange(n_rows(X)), initial),
+            pool_indices_=pool,
             n_rounds_=0,
-            finished_=len(sizes) == 0,
+            finished_=len(sizes) == 0 or _budget_spent(costs, self.cost_budget, 0.0, pool),
+            stopping_=criteria,
+            _costs=costs,
             _data_key=data_key,
             _rows=[row],
+            _extra=[extra],
         )
 
     def _run_round(self, X, y, X_test, y_test, scorer):
@@ -501,35 +556,89 @@ class ActiveLearningSimulation(BaseEstimator):
         # state in place (ALBL's bandit): it is copied in full.
         saved = dict(learner.__dict__)
         saved["query_strategy_"] = copy.deepcopy(learner.query_strategy_)
+        costs = getattr(self, "_costs", None)
+        spent = self._extra[-1].get("cost", 0.0) if costs is not None else 0.0
+        criteria = copy.deepcopy(getattr(self, "stopping_", []))
         try:
             start = time.perf_counter()
-            picked = pool[learner.query(take_rows(X, pool), n)]
+            picked = pool[self._query(learner, take_rows(X, pool), n, costs, pool, spent)]
             query_time = time.perf_counter() - start
             start = time.perf_counter()
             learner.teach(take_rows(X, picked), y[picked])
             fit_time = time.perf_counter() - start
             score = float(scorer(learner, X_test, y_test))
+            left = np.setdiff1d(pool, picked)
+            if costs is not None:
+                spent += float(costs[picked].sum())
+            extra = _extra_columns(criteria, costs, learner, take_rows(X, left), spent)
         except BaseException:
             added = learner.__dict__.keys() - saved.keys()
             learner.__dict__.update(saved)
             for key in added:
                 del learner.__dict__[key]
             raise
-        n_labeled = self._rows[-1][1] + n
+        n_labeled = self._rows[-1][1] + picked.shape[0]
         self._commit(
-            pool_indices_=np.setdiff1d(pool, picked),
+            pool_indices_=left,
             n_rounds_=round_,
-            finished_=round_ == self.schedule_.shape[0],
+            finished_=round_ == self.schedule_.shape[0]
+            or _budget_spent(costs, self.cost_budget, spent, left),
+            stopping_=criteria,
             _rows=self._rows + [(round_, n_labeled, score, query_time, fit_time, picked)],
+            _extra=self._extra + [extra],
         )
+
+    def _query(self, learner, X_pool, n, costs, pool, spent):
+        """The round's query: plain, cost-aware, or cost-blind cut to the budget."""
+        if costs is None:
+            return learner.query(X_pool, n)
+        from .._costs import greedy_within_budget
+
+        left = None if self.cost_budget is None else self.cost_budget - spent
+        if self.cost_aware:
+            return learner.query(X_pool, n, costs=costs[pool], max_cost=left)
+        picked = learner.query(X_pool, n)
+        if left is None or costs[pool[picked]].sum() <= left:
+            return picked
+        # The budget binds: the strategy's whole ranking, cut to what fits.
+        order = learner.query(X_pool, pool.shape[0])
+        return greedy_within_budget(order, costs[pool], n, left)
 
     def _commit(self, **attributes):
         """Record a completed round: the table is built first, then one update."""
         import pandas as pd
 
-        attributes["results_"] = pd.DataFrame(attributes["_rows"], columns=SIMULATION_COLUMNS)
+        results = pd.DataFrame(attributes["_rows"], columns=SIMULATION_COLUMNS)
+        extra = attributes.get("_extra", getattr(self, "_extra", None))
+        if extra and extra[0]:
+            results = pd.concat([results, pd.DataFrame(extra)], axis=1)
+        attributes["results_"] = results
         # A single dict update: an interrupt lands before or after it, never inside.
         self.__dict__.update(attributes)
+
+
+def _extra_columns(criteria, costs, learner, X_pool, spent):
+    """The round's ``cost`` and ``stop:<name>`` columns (criteria are updated in place)."""
+    extra = {} if costs is None else {"cost": spent}
+    empty = n_rows(X_pool) == 0
+    for name, criterion in criteria:
+        # An exhausted pool ends the run: a criterion reading it has nothing to say.
+        extra[f"stop:{name}"] = False if empty else bool(criterion.should_stop(learner, X_pool))
+    return extra
+
+
+def _seeded(criterion, seed):
+    """A criterion whose unset random_state (a stop-set draw) follows the simulation's seed."""
+    if criterion.get_params().get("random_state", 0) is None:
+        criterion.set_params(random_state=seed)
+    return criterion
+
+
+def _budget_spent(costs, cost_budget, spent, pool):
+    """Whether no pool row fits in what is left of the cost budget."""
+    if costs is None or cost_budget is None:
+        return False
+    return pool.shape[0] == 0 or costs[pool].min() > cost_budget - spent
 
 
 def _fingerprint(*datasets):

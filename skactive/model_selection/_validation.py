@@ -113,6 +113,8 @@ def _splits(cv, X, y, classifier, seed):
 
 def _run(learner, strategy, X, y, train, test, initial, seed, kwargs):
     """One strategy on one fold of one repeat."""
+    if kwargs.get("costs") is not None:  # one cost per row of X -> per training row
+        kwargs = {**kwargs, "costs": np.asarray(kwargs["costs"])[train]}
     results = simulate_active_learning(
         learner.set_params(query_strategy=strategy),
         take_rows(X, train),
@@ -146,6 +148,10 @@ def cross_validate_strategies(
     verbose=True,
     random_state=None,
     completed=None,
+    stopping=None,
+    costs=None,
+    cost_budget=None,
+    cost_aware=True,
 ):
     """Compare query strategies by simulated active learning over folds and repeats.
 
@@ -191,6 +197,13 @@ def cross_validate_strategies(
         they are kept as they are and not run again, and the call returns
         what an uninterrupted one would (times apart), every seed being
         derived from ``random_state``. Needs an int ``random_state``.
+    stopping, cost_budget, cost_aware
+        As in :func:`simulate_active_learning`: stopping criteria recorded in
+        ``stop:<name>`` columns (judged by :func:`stopping_report`), a cost
+        budget, cost-aware or cost-blind queries.
+    costs : array-like of shape (n_samples,), default=None
+        One annotation cost per row of ``X`` (each fold uses its training
+        rows' costs); adds the ``cost`` column.
 
     Returns
     -------
@@ -225,6 +238,7 @@ def cross_validate_strategies(
     y_array = np.asarray(y)
     base = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
     kwargs = dict(query_size=query_size, n_rounds=n_rounds, budget=budget, scoring=scoring)
+    kwargs.update(_cost_and_stopping_kwargs(stopping, costs, cost_budget, cost_aware, X))
 
     tasks = []
     for repeat in range(n_repeats):
@@ -238,7 +252,8 @@ def cross_validate_strategies(
                 random_state=_seed(base, repeat, fold, _SEED_SET),
             )
             # Fail on bad sizes now, not in a worker after minutes.
-            _schedule(_num_samples(train), initial.shape[0], query_size, n_rounds, budget)
+            if not (costs is not None and cost_budget is not None and n_rounds is None):
+                _schedule(_num_samples(train), initial.shape[0], query_size, n_rounds, budget)
             seed = _seed(base, repeat, fold, _LEARNER)
             for name, strategy in named:
                 tasks.append(((name, repeat, fold), (train, test, initial, seed, strategy)))
@@ -260,7 +275,9 @@ def cross_validate_strategies(
             frames[name, repeat, fold] = frame
     except KeyboardInterrupt as error:
         ordered = [frames[key] for key, _ in tasks if key in frames]
-        error.results = pd.concat(ordered, ignore_index=True)[RESULT_COLUMNS] if ordered else None
+        error.results = (
+            pd.concat(ordered, ignore_index=True)[_result_columns(frames)] if ordered else None
+        )
         if hasattr(error, "add_note"):  # Python 3.11+
             error.add_note(
                 f"{len(ordered)} of {len(tasks)} runs were complete; they are in "
@@ -268,7 +285,29 @@ def cross_validate_strategies(
                 "to go on from them."
             )
         raise
-    return pd.concat([frames[key] for key, _ in tasks], ignore_index=True)[RESULT_COLUMNS]
+    return pd.concat([frames[key] for key, _ in tasks], ignore_index=True)[_result_columns(frames)]
+
+
+def _result_columns(frames):
+    """RESULT_COLUMNS, then the cost and stop:<name> columns of runs that have them."""
+    extra = []
+    for frame in frames.values():
+        extra += [c for c in frame.columns if c not in RESULT_COLUMNS and c not in extra]
+    return RESULT_COLUMNS + extra
+
+
+def _cost_and_stopping_kwargs(stopping, costs, cost_budget, cost_aware, X):
+    """The simulation's stopping and cost arguments, checked before any run starts."""
+    from ._stopping import check_simulation_costs, named_criteria
+
+    kwargs = {}
+    if stopping is not None:
+        named_criteria(stopping)  # refuses unknown names now
+        kwargs["stopping"] = stopping
+    if costs is not None or cost_budget is not None:
+        costs = check_simulation_costs(costs, cost_budget, _num_samples(X))
+        kwargs.update(costs=costs, cost_budget=cost_budget, cost_aware=cost_aware)
+    return kwargs
 
 
 def _completed_runs(completed, random_state, keys):

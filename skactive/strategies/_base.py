@@ -5,6 +5,7 @@ import inspect
 from sklearn.base import BaseEstimator, is_classifier
 from sklearn.utils import check_random_state
 
+from .._costs import select_by_cost
 from .._selection import top_k
 
 __all__ = ["QueryStrategy", "UtilityStrategy", "CallableStrategy"]
@@ -59,7 +60,19 @@ class UtilityStrategy(QueryStrategy):
     Subclasses implement :meth:`utility`; :meth:`query` returns the ``n``
     rows of highest utility, largest first, ties broken at random through
     ``random_state`` (see :func:`skactive._selection.top_k`).
+
+    Given annotation ``costs`` (one per pool row), :meth:`query` ranks rows
+    by return on investment instead, ``(utility - floor) / cost`` (Settles,
+    Craven & Friedland, 2008, §3), where ``floor`` is the lowest utility the
+    strategy can give (class attribute ``_utility_floor``: 0 for
+    non-negative utilities, -1 for margin; if None, the smallest utility in
+    the pool). With ``max_cost`` it takes rows in that order while they fit
+    in the budget, skipping those too expensive for what is left.
     """
+
+    #: Lowest possible utility (the ratio needs ``utility - floor >= 0``);
+    #: None: the smallest utility of the pool, or 0 if none is negative.
+    _utility_floor = None
 
     def utility(self, learner, X_pool):
         """Utility of labelling each pool row; larger is more useful.
@@ -77,11 +90,36 @@ class UtilityStrategy(QueryStrategy):
         """
         raise NotImplementedError(f"{type(self).__name__} does not implement utility.")
 
-    def query(self, learner, X_pool, n, random_state=None):
-        utility = self.utility(learner, X_pool)
-        return top_k(utility, n, check_random_state(random_state))
+    def query(self, learner, X_pool, n, random_state=None, costs=None, max_cost=None):
+        """Choose ``n`` rows of ``X_pool`` to label next.
 
-    query.__doc__ = QueryStrategy.query.__doc__
+        Parameters
+        ----------
+        learner : ActiveLearner
+            A fitted learner. Strategies read it and never modify it.
+        X_pool : ndarray of shape (n_samples, n_features_net)
+            The candidate rows, as the network sees them.
+        n : int
+            Number of rows to choose, ``1 <= n <= n_samples``.
+        random_state : int, RandomState instance or None, default=None
+            Seed of any randomness in the strategy.
+        costs : ndarray of shape (n_samples,), default=None
+            Positive annotation costs (validated by the learner). Rows are
+            then ranked by utility per unit cost.
+        max_cost : float, default=None
+            With ``costs``: the total cost the rows may reach; fewer than
+            ``n`` rows are returned when the budget runs out first.
+
+        Returns
+        -------
+        indices : ndarray of shape (n,) or (n_taken,), dtype int64
+            Distinct indices into ``X_pool`` in selection order.
+        """
+        utility = self.utility(learner, X_pool)
+        rng = check_random_state(random_state)
+        if costs is None:
+            return top_k(utility, n, rng)
+        return select_by_cost(utility, costs, n, max_cost, rng, floor=self._utility_floor)
 
 
 class CallableStrategy(QueryStrategy):

@@ -3,6 +3,7 @@
 from sklearn.utils import check_random_state
 
 from .. import probes
+from .._costs import greedy_within_budget
 from ._base import QueryStrategy
 
 __all__ = ["Random"]
@@ -22,8 +23,30 @@ class Random(QueryStrategy):
     array([2, 8, 4])
     """
 
-    def query(self, learner, X_pool, n, random_state=None):
-        rng = check_random_state(random_state)
-        return rng.choice(probes.n_rows(X_pool), size=n, replace=False).astype("int64")
+    def query(self, learner, X_pool, n, random_state=None, costs=None, max_cost=None):
+        """Choose ``n`` rows of ``X_pool`` uniformly at random.
 
-    query.__doc__ = QueryStrategy.query.__doc__
+        With ``costs``, the rows are still drawn uniformly (the cost does not
+        weigh the draw); with ``max_cost`` as well, rows are taken in the
+        random order while they fit in the budget, so fewer than ``n`` may be
+        returned. Cost-blind, within a budget: the baseline of a cost-aware
+        comparison.
+
+        Parameters
+        ----------
+        learner : ActiveLearner or None
+            Not read.
+        X_pool : ndarray of shape (n_samples, n_features_net)
+        n : int
+        random_state : int, RandomState instance or None, default=None
+        costs : ndarray of shape (n_samples,), default=None
+        max_cost : float, default=None
+
+        Returns
+        -------
+        indices : ndarray of shape (n,) or (n_taken,), dtype int64
+        """
+        rng = check_random_state(random_state)
+        if costs is None or max_cost is None:
+            return rng.choice(probes.n_rows(X_pool), size=n, replace=False).astype("int64")
+        return greedy_within_budget(rng.permutation(probes.n_rows(X_pool)), costs, n, max_cost)

@@ -69,6 +69,9 @@ class Margin(_ProbabilityUtility):
     .. [2] B. Settles, "Active Learning Literature Survey", 2009, §3.1.
     """
 
+    #: Cost-aware selection divides ``utility + 1 = 1 - margin`` by the cost.
+    _utility_floor = -1.0
+
     @staticmethod
     def _from_proba(proba):
         """(n_chunk, n_classes) probabilities -> (n_chunk,) utilities."""
