@@ -303,3 +303,23 @@ def test_readme_stopping_loop_runs():
          namespace)  # fmt: skip
     assert namespace["learner"].y_labeled_.shape[0] == 60
     assert namespace["criterion"].history_[-1]["stop"]
+
+
+def test_criteria_on_an_image_pool_and_a_dataset_pool():
+    import torch
+    from torch.utils.data import TensorDataset
+
+    from skactive import ActiveLearner
+    from skactive.datasets import load_digits
+    from skactive.nets import make_cnn_net
+    from skactive.stopping import StabilizingPredictions
+
+    X, y = load_digits(return_X_y=True, as_images=True)
+    net = make_cnn_net(channels=(2,), hidden_size=8, max_epochs=2)
+    learner = ActiveLearner(net, query_strategy="margin", random_state=0).fit(X[:60], y[:60])
+    pools = {"images": X[60:400], "dataset": TensorDataset(torch.from_numpy(X[60:400]))}
+    for pool in pools.values():
+        criterion = StabilizingPredictions(max_stop_set_size=100, random_state=0)
+        assert criterion.should_stop(learner, pool) is False  # one model: nothing to compare
+        assert criterion.should_stop(learner, pool) is False  # kappa 1, window not yet full
+        assert criterion.history_[-1]["kappa"] == 1.0

@@ -7,8 +7,8 @@ skactive takes every input a skorch net takes:
 * a dict of such arrays with a common first dimension, handed to the module
   as keyword arguments (``module.forward(**X)``), skorch's multi-input form;
 * a map-style :class:`torch.utils.data.Dataset` (``len`` and
-  ``__getitem__``) whose items are ``x`` or ``(x, y)``, ``x`` an array or a
-  tensor.
+  ``__getitem__``) whose items are ``x``, ``(x,)`` or ``(x, y)``, ``x`` an
+  array, a tensor or a dict of them.
 
 The functions here count, take and append rows of any of them without
 copying what need not be copied (a Dataset is only ever indexed through
@@ -125,8 +125,12 @@ class _RowsDataset(Dataset):
 
 
 def item_input(item):
-    """The input part ``x`` of a Dataset item: ``item[0]`` of an ``(x, y)`` pair, else ``item``."""
-    if isinstance(item, (tuple, list)) and len(item) == 2:
+    """The input part ``x`` of a Dataset item.
+
+    ``item[0]`` of an ``(x, y)`` pair or of a 1-tuple ``(x,)`` (what a
+    ``TensorDataset`` of one tensor yields), else the item itself.
+    """
+    if isinstance(item, (tuple, list)) and len(item) in (1, 2):
         return item[0]
     return item
 
