@@ -280,7 +280,9 @@ def test_f1_with_pos_label_scores_the_named_class(diagnosis_csv, tmp_path, capsy
     args = _parser()[0].parse_args(argv)
     scorer = _scoring(args, np.array(["B", "M"]), True)
 
-    class Fixed:
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class Fixed(ClassifierMixin, BaseEstimator):
         def predict(self, X):
             return np.array(["M", "M", "B", "B"])
 
