@@ -283,6 +283,8 @@ def test_f1_with_pos_label_scores_the_named_class(diagnosis_csv, tmp_path, capsy
     from sklearn.base import BaseEstimator, ClassifierMixin
 
     class Fixed(ClassifierMixin, BaseEstimator):
+        classes_ = np.array(["B", "M"])
+
         def predict(self, X):
             return np.array(["M", "M", "B", "B"])
 
