@@ -54,6 +54,7 @@ from sklearn.utils.validation import (
 from skorch import NeuralNet
 
 from . import _probe
+from ._compatibility import check_compatibility
 from .nets import _check_classifier_criterion
 from .strategies import STRATEGY_ALIASES, CallableStrategy
 
@@ -644,6 +645,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
                 "initial_size to be set (without it fit trains on all of X, y)."
             )
 
+        check_compatibility(self._resolve_strategy(), self, X, y)  # before any training
         # Start from a clean fitted state (a refit forgets the previous run).
         for attr in (
             "estimator_",

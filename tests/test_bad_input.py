@@ -133,6 +133,16 @@ def learner_with(strategy, net=None, target=y):
     return ActiveLearner(net, query_strategy=strategy, random_state=0).fit(X, target)
 
 
+def unfitted(strategy, net=None, target=None):
+    """An unfitted learner querying with ``strategy``: compatibility is checked at fit."""
+    net = make_classifier_net(max_epochs=5) if net is None else net
+    return ActiveLearner(net, query_strategy=strategy, random_state=0)
+
+
+def unfitted_regressor(strategy, **net_params):
+    return unfitted(strategy, make_regressor_net(max_epochs=5, **net_params))
+
+
 def regressor_with(strategy, **net_params):
     return learner_with(strategy, make_regressor_net(max_epochs=5, **net_params), X[:, 0])
 
@@ -408,10 +418,8 @@ LEARNER_CASES = [
     ),
     (
         "classifier strategy on a regressor",
-        lambda: ActiveLearner(make_regressor_net(max_epochs=2), query_strategy="margin").fit(
-            X, X[:, 0]
-        ),
-        lambda m: m.query(POOL, 2),
+        lambda: ActiveLearner(make_regressor_net(max_epochs=2), query_strategy="margin"),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "Margin needs class probabilities",
     ),
@@ -606,66 +614,66 @@ LEARNER_CASES = [
 STRATEGY_CASES = [
     (
         "BADGE without nn.Linear",
-        lambda: learner_with(BADGE(), custom_net(ConvHead)),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(BADGE(), custom_net(ConvHead)),
+        lambda m: m.fit(X, y),
         ValueError,
         "ConvHead has no torch.nn.Linear layer.*End the module with an nn.Linear",
     ),
     (
         "CoreSet without nn.Linear",
-        lambda: learner_with(CoreSet(), custom_net(ConvHead)),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(CoreSet(), custom_net(ConvHead)),
+        lambda m: m.fit(X, y),
         ValueError,
         "ConvHead has no torch.nn.Linear layer",
     ),
     (
         "DAL without nn.Linear",
-        lambda: learner_with(FAST["dal"], custom_net(ConvHead)),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(FAST["dal"], custom_net(ConvHead)),
+        lambda m: m.fit(X, y),
         ValueError,
         "ConvHead has no torch.nn.Linear layer",
     ),
     (
         "DensityWeighted embedding without nn.Linear",
-        lambda: learner_with(DensityWeighted(representation="embedding"), custom_net(ConvHead)),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(DensityWeighted(representation="embedding"), custom_net(ConvHead)),
+        lambda m: m.fit(X, y),
         ValueError,
         "ConvHead has no torch.nn.Linear layer",
     ),
     (
         "ALBL with CoreSet without nn.Linear",
-        lambda: learner_with(ALBL(), custom_net(ConvHead)),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(ALBL(), custom_net(ConvHead)),
+        lambda m: m.fit(X, y),
         ValueError,
         "ConvHead has no torch.nn.Linear layer",
     ),
     (
         "BALD without dropout",
-        lambda: learner_with(FAST["bald"], make_classifier_net(max_epochs=5, module__dropout=0)),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(FAST["bald"], make_classifier_net(max_epochs=5, module__dropout=0)),
+        lambda m: m.fit(X, y),
         ValueError,
         "need a network with a dropout layer.*MLP has none.*set module__dropout > 0",
     ),
     (
         "BatchBALD without dropout",
-        lambda: learner_with(
+        lambda: unfitted(
             FAST["batchbald"], make_classifier_net(max_epochs=5, module__dropout=0)
         ),
-        lambda m: m.query(POOL, 3),
+        lambda m: m.fit(X, y),
         ValueError,
         "need a network with a dropout layer",
     ),
     (
         "MaxVariance without dropout",
-        lambda: regressor_with(FAST["max_variance"], module__dropout=0),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor(FAST["max_variance"], module__dropout=0),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "need a network with a dropout layer",
     ),
     (
         "DEIMOS without dropout",
-        lambda: regressor_with(FAST["deimos"], module__dropout=0),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor(FAST["deimos"], module__dropout=0),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "need a network with a dropout layer",
     ),
@@ -755,8 +763,8 @@ STRATEGY_CASES = [
     ),
     (
         "DensityWeighted on a regressor",
-        lambda: regressor_with(DensityWeighted()),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor(DensityWeighted()),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "with a regressor set n_clusters",
     ),
@@ -783,43 +791,43 @@ STRATEGY_CASES = [
     ),
     (
         "LeastConfidence on a regressor",
-        lambda: regressor_with(LeastConfidence()),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor(LeastConfidence()),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "LeastConfidence needs class probabilities: use it with a classifier",
     ),
     (
         "Entropy on a regressor",
-        lambda: regressor_with("entropy"),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor("entropy"),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "Entropy needs class probabilities",
     ),
     (
         "BADGE on a regressor",
-        lambda: regressor_with(BADGE()),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor(BADGE()),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "BADGE needs class probabilities",
     ),
     (
         "EGL on a regressor",
-        lambda: regressor_with(EGL()),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor(EGL()),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "EGL needs class probabilities",
     ),
     (
         "BALD on a regressor",
-        lambda: regressor_with(FAST["bald"]),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor(FAST["bald"]),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "BALD needs class probabilities",
     ),
     (
         "DAMI on a two-output regressor",
-        lambda: learner_with(DAMI(), make_regressor_net(max_epochs=5), X),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(DAMI(), make_regressor_net(max_epochs=5), X),
+        lambda m: m.fit(X, X),
         ValueError,
         "DAMI needs one output to interpret: the regressor has 2 outputs",
     ),

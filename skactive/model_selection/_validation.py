@@ -88,6 +88,18 @@ def strategy_names(strategies):
     return named
 
 
+def _check_strategies(learner, named, X, y):
+    """Refuse a strategy that cannot work with the learner before the first run."""
+    from .._compatibility import check_compatibility
+
+    for name, strategy in named:
+        candidate = clone(learner).set_params(query_strategy=strategy)
+        try:
+            check_compatibility(candidate._resolve_strategy(), candidate, X, y)
+        except ValueError as error:
+            raise ValueError(f"Strategy {name!r}: {error} No run was started.") from None
+
+
 def _splits(cv, X, y, classifier, seed):
     """The (train, test) index pairs of one repeat."""
     if isinstance(cv, Integral) and not isinstance(cv, bool):
@@ -208,6 +220,7 @@ def cross_validate_strategies(
     _check_learner(learner)
     named = strategy_names(strategies)
     check_consistent_length(X, y)
+    _check_strategies(learner, named, X, y)
     if isinstance(n_repeats, bool) or not isinstance(n_repeats, Integral) or n_repeats < 1:
         raise ValueError(f"n_repeats must be a positive integer, got {n_repeats!r}.")
     if sum(v is not None for v in (initial_size, per_class)) != 1:
