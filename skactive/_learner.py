@@ -53,7 +53,7 @@ from sklearn.utils.validation import (
 )
 from skorch import NeuralNet
 
-from . import _probe
+from . import _probe, _probe_device
 from ._compatibility import check_compatibility
 from .nets import _check_classifier_criterion
 from .strategies import STRATEGY_ALIASES, CallableStrategy
@@ -646,6 +646,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
             )
 
         check_compatibility(self._resolve_strategy(), self, X, y)  # before any training
+        _probe_device.check_device(_network_of(self.estimator))
         # Start from a clean fitted state (a refit forgets the previous run).
         for attr in (
             "estimator_",

@@ -417,6 +417,13 @@ LEARNER_CASES = [
         "not fitted yet",
     ),
     (
+        "fit on a GPU that is not there",
+        lambda: ActiveLearner(make_classifier_net(max_epochs=2, device="cuda:64")),
+        lambda m: m.fit(X, y),
+        ValueError,
+        "device='cuda:64', but",
+    ),
+    (
         "classifier strategy on a regressor",
         lambda: ActiveLearner(make_regressor_net(max_epochs=2), query_strategy="margin"),
         lambda m: m.fit(X, X[:, 0]),
