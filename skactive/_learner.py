@@ -112,7 +112,12 @@ def _is_empty(X):
 
 
 def _concat_rows(a, b):
-    """Append rows ``b`` to the labelled rows ``a`` (ndarray or DataFrame)."""
+    """Append rows ``b`` to the labelled rows ``a`` (ndarray or DataFrame).
+
+    Frames keep their index, so the labelled rows' original ids stay in
+    ``X_labeled_.index``; rows given as an array have no ids, and the index
+    is then renumbered.
+    """
     if hasattr(a, "iloc"):
         import pandas as pd
 
@@ -120,8 +125,45 @@ def _concat_rows(a, b):
             # Positional, as scikit-learn reads an array given to an
             # estimator fitted on a frame (it has warned already).
             b = pd.DataFrame(np.asarray(b), columns=a.columns)
-        return pd.concat([a, b], axis=0, ignore_index=True)
+            return pd.concat([a, b], axis=0, ignore_index=True)
+        return pd.concat([a, b], axis=0)
     return np.concatenate([np.asarray(a), np.asarray(b)], axis=0)
+
+
+def _keep_index(X_valid, X):
+    """The validated float32 rows as a frame with ``X``'s index, if ``X`` is one.
+
+    A plain net's rows are validated into an ndarray; for a DataFrame the
+    labelled set keeps the caller's index (the rows' original ids) and
+    columns. The network still receives the array (:meth:`_network_input`).
+    """
+    if hasattr(X, "iloc") and hasattr(X, "columns") and not hasattr(X_valid, "iloc"):
+        import pandas as pd
+
+        return pd.DataFrame(X_valid, index=X.index, columns=X.columns, copy=False)
+    return X_valid
+
+
+def _series_as_row(learner, X, y=None):
+    """A pandas Series indexed by the fitted feature names as one row.
+
+    ``frame.iloc[i]`` is a Series whose index is the frame's columns; it is
+    one row, not a column of values. Anything else is returned as given.
+    With a scalar ``y`` (``labels.iloc[i]``) the label becomes ``[y]``.
+    """
+    names = getattr(learner, "feature_names_in_", None)
+    if (
+        names is None
+        or type(X).__name__ != "Series"
+        or not hasattr(X, "to_frame")
+        or list(X.index) != list(names)
+    ):
+        return X, y
+    row = X.to_frame().T
+    row = row.infer_objects()
+    if y is not None and np.ndim(y) == 0:
+        y = np.asarray([y])
+    return row, y
 
 
 @contextmanager
@@ -232,7 +274,10 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         Class labels (classifiers only).
     X_labeled_ : ndarray or DataFrame of shape (n_labeled, n_features)
         Every labelled row, in the order it was given. ``float32`` for a
-        plain net; as given for a Pipeline estimator.
+        plain net; as given for a Pipeline estimator. Rows given as a
+        DataFrame stay a DataFrame with the caller's index, so
+        ``X_labeled_.index`` holds the labelled rows' original ids (rows
+        taught as an array have none: the index is then renumbered).
     y_labeled_ : ndarray of shape (n_labeled,) or (n_labeled, n_targets)
         The labels of ``X_labeled_``, as given (not encoded).
     labeled_rounds_ : ndarray of shape (n_labeled,)
@@ -378,6 +423,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         preprocessing by :meth:`_network_input`. ``copy=True`` (for rows that
         join the labelled set) guarantees the learner owns its data.
         """
+        X, _ = _series_as_row(self, X)  # frame.iloc[i]: one row
         if X is None:
             raise ValueError(
                 f"{name} is None: pass an array-like of shape (n_samples, n_features)."
@@ -470,6 +516,8 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         ``X`` must already have passed :meth:`_validate_X`.
         """
         estimator = self.estimator_ if estimator is None else estimator
+        if not isinstance(estimator, Pipeline) and hasattr(X, "iloc"):
+            X = X.to_numpy(dtype=np.float32, copy=True)  # a frame only to keep the index
         if isinstance(estimator, Pipeline):
             steps = estimator[:-1]
             X = steps.fit_transform(X, y) if fit_steps else steps.transform(X)
@@ -634,7 +682,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
 
     def _fit(self, X, y, X_val, y_val):
         self._task()
-        X = self._validate_X(X, reset=True, copy=True)
+        X = _keep_index(self._validate_X(X, reset=True, copy=True), X)
         y = self._validate_y(y, _num_samples(X))
         classes = self._validate_labels(y, fit=True)
         if (X_val is None) != (y_val is None):
@@ -790,7 +838,8 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         """
         check_is_fitted(self, "estimator_")
         self._validate_params()
-        X = self._validate_X(X, reset=False, copy=True)
+        X, y = _series_as_row(self, X, y)
+        X = _keep_index(self._validate_X(X, reset=False, copy=True), X)
         y = self._validate_y(y, _num_samples(X))
         self._validate_labels(y, fit=False)
         if self._task() == "regressor":
