@@ -53,7 +53,7 @@ from sklearn.utils.validation import (
 )
 from skorch import NeuralNet
 
-from . import _probe, _probe_device
+from . import _modal, _probe, _probe_device
 from ._compatibility import check_compatibility
 from .nets import _check_classifier_criterion
 from .strategies import STRATEGY_ALIASES, CallableStrategy
@@ -323,6 +323,10 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
     >>> learner.X_labeled_.shape
     (20, 4)
     """
+
+    def __new__(cls, *args, **kwargs):
+        _modal.check_init_keywords(kwargs)  # modAL's X_training= / y_training=
+        return super().__new__(cls)
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict"])],
@@ -760,7 +764,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
                 self.validation_scores_ = np.append(self.validation_scores_, score)
         return self
 
-    def query(self, X_pool, n=1):
+    def query(self, X_pool, n=1, **kwargs):
         """Choose the ``n`` pool rows the query strategy most wants labelled.
 
         Never retrains and never changes the fitted network (parameters,
@@ -778,8 +782,11 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         Returns
         -------
         indices : ndarray of shape (n,), dtype int64
-            Distinct indices into ``X_pool``, in selection order.
+            Distinct indices into ``X_pool``, in selection order: positions
+            (for a DataFrame pool, select with ``X_pool.iloc[indices]``).
+            Only the indices, not modAL's ``(indices, X_pool[indices])``.
         """
+        _modal.check_query_keywords(kwargs)  # modAL's n_instances=
         check_is_fitted(self, "estimator_")
         if not isinstance(n, numbers.Integral) or isinstance(n, bool):
             raise TypeError(f"n must be an integer, got {n!r}.")
@@ -802,6 +809,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         name = type(self.query_strategy_).__name__
         if isinstance(self.query_strategy_, CallableStrategy):
             name = getattr(self.query_strategy_.func, "__name__", repr(self.query_strategy_.func))
+        _modal.check_strategy_output(indices, name)  # modAL's (indices, X_pool[indices])
         indices = np.asarray(indices)
         problem = None
         if indices.ndim != 1 or indices.shape[0] != n:
@@ -839,6 +847,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         check_is_fitted(self, "estimator_")
         self._validate_params()
         X, y = _series_as_row(self, X, y)
+        _modal.check_teach(self, X, y)  # pool indices, or X_pool[i] with an int i
         X = _keep_index(self._validate_X(X, reset=False, copy=True), X)
         y = self._validate_y(y, _num_samples(X))
         self._validate_labels(y, fit=False)

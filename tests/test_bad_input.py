@@ -164,6 +164,12 @@ def outside_the_pool(learner, X_pool, n):
     return np.arange(n) + X_pool.shape[0]
 
 
+def returns_index_and_rows(classifier, X_pool, n_instances=1):
+    """A modAL query function: it returns (indices, X_pool[indices])."""
+    idx = np.argsort(classifier.predict_proba(X_pool).max(axis=1))[:n_instances]
+    return idx, X_pool[idx]
+
+
 def needs_ten_rows(learner, X_pool, n):
     if X_pool.shape[0] < 10:
         raise ValueError("needs_ten_rows needs a pool of at least 10 rows")
@@ -417,6 +423,42 @@ LEARNER_CASES = [
         "not fitted yet",
     ),
     (
+        "query with modAL's n_instances",
+        fitted,
+        lambda m: m.query(POOL, n_instances=3),
+        TypeError,
+        r"query got modAL's n_instances=3: write learner.query\(X_pool, n=3\)",
+    ),
+    (
+        "teach an int index",
+        fitted,
+        lambda m: m.teach(5, 1),
+        ValueError,
+        r"teach got the integer 5, an index.*learner.teach\(X_pool\[idx\], y_pool\[idx\]\)",
+    ),
+    (
+        "teach pool indices",
+        fitted,
+        lambda m: m.teach(np.array([3, 7]), POOL_LABELS[[3, 7]]),
+        ValueError,
+        r"teach got a 1-D array of integers \[3, 7\]: if these are indices into the pool",
+    ),
+    (
+        "teach X_pool[i] with an int i",
+        fitted,
+        lambda m: m.teach(POOL[3], POOL_LABELS[3]),
+        ValueError,
+        r"one 1-D row and a single label.*learner.teach\(X_pool\[\[i\]\], y_pool\[\[i\]\]\)",
+    ),
+    (
+        "modAL query function returns a tuple",
+        lambda: learner_with(returns_index_and_rows),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        r"returns_index_and_rows returned a tuple \(indices, rows\), as a modAL query function"
+        r" does: return the indices only",
+    ),
+    (
         "fit on a GPU that is not there",
         lambda: ActiveLearner(make_classifier_net(max_epochs=2, device="cuda:64")),
         lambda m: m.fit(X, y),
@@ -663,9 +705,7 @@ STRATEGY_CASES = [
     ),
     (
         "BatchBALD without dropout",
-        lambda: unfitted(
-            FAST["batchbald"], make_classifier_net(max_epochs=5, module__dropout=0)
-        ),
+        lambda: unfitted(FAST["batchbald"], make_classifier_net(max_epochs=5, module__dropout=0)),
         lambda m: m.fit(X, y),
         ValueError,
         "need a network with a dropout layer",
