@@ -253,7 +253,7 @@ def cross_validate_strategies(
         delayed(_run)(clone(learner), strategy, X, y, train, test, initial, seed, kwargs)
         for _, (train, test, initial, seed, strategy) in todo
     )
-    outputs = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+    outputs = _dispatch(jobs, n_jobs)
     frames = dict(done)
     bar = tqdm(outputs, total=len(todo), disable=not verbose, desc="simulated runs")
     try:
@@ -273,6 +273,30 @@ def cross_validate_strategies(
             )
         raise
     return pd.concat([frames[key] for key, _ in tasks], ignore_index=True)[RESULT_COLUMNS]
+
+
+def _dispatch(jobs, n_jobs):
+    """Run the jobs with joblib's active backend; yield their outputs in order.
+
+    Backends that stream results (loky, threading, Dask's) return a
+    generator, so each run is collected as soon as it is done. Ray's backend
+    returns whole lists only (``return_as="generator"`` is refused): the jobs
+    then go in waves of twice the backend's workers, so that a Ctrl-C still
+    keeps the waves completed before it. Either way the outputs are those of
+    ``n_jobs=1``: every seed was drawn before dispatch.
+    """
+    from joblib import effective_n_jobs
+    from joblib.parallel import get_active_backend
+
+    backend, _ = get_active_backend()
+    if getattr(backend, "supports_return_generator", False):
+        yield from Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+        return
+    jobs = list(jobs)
+    wave = 2 * max(1, effective_n_jobs(n_jobs))
+    with Parallel(n_jobs=n_jobs) as parallel:
+        for start in range(0, len(jobs), wave):
+            yield from parallel(jobs[start : start + wave])
 
 
 def _completed_runs(completed, random_state, keys):
