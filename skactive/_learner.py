@@ -291,12 +291,12 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
     queried_indices_ : list of ndarray
         Simulation only: for each round, the indices into ``fit``'s ``X`` of
         the rows queried, in selection order.
-    validation_scores_ : ndarray of shape (n_rounds_ + 1,)
+    validation_scores_ : ndarray of shape (`n_rounds_` + 1,)
         Simulation with ``X_val``, ``y_val`` only: :meth:`score` on the
         validation set after the seed set and after each round.
     n_features_in_ : int
         Number of features seen during :meth:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit`, when ``X`` has string
         column names.
 
