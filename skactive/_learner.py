@@ -56,7 +56,7 @@ from skorch import NeuralNet
 from . import _modal, _probe, _probe_device
 from ._compatibility import check_compatibility
 from .nets import _check_classifier_criterion
-from .strategies import STRATEGY_ALIASES, CallableStrategy
+from .strategies import STRATEGY_ALIASES, CallableStrategy, _distributed
 
 __all__ = ["ActiveLearner"]
 
@@ -775,7 +775,10 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         ----------
         X_pool : array-like of shape (n_pool, n_features)
             Unlabelled candidate rows, raw (a Pipeline estimator's
-            preprocessing is applied before the strategy sees them).
+            preprocessing is applied before the strategy sees them). A
+            ``dask.array`` pool is scored partition by partition on the
+            workers by a ranking strategy, to the picks the computed pool
+            gives (see :func:`skactive.strategies.query_dask_pool`).
         n : int, default=1
             Number of rows to choose, ``1 <= n <= n_pool``.
 
@@ -792,6 +795,9 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
             raise TypeError(f"n must be an integer, got {n!r}.")
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}.")
+        if _distributed.is_dask_array(X_pool):  # scored partition by partition, on the workers
+            indices = _distributed.query_dask_pool(self, X_pool, n, self._seed(_QUERY))
+            return self._check_indices(indices, n, X_pool.shape[0])
         if _is_empty(X_pool):
             raise ValueError("X_pool is empty: there is nothing to query.")
         X_pool = self._validate_X(X_pool, reset=False, name="X_pool")
