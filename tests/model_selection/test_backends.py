@@ -1,5 +1,9 @@
 """cross_validate_strategies under joblib's Ray and Dask backends: the n_jobs=1 table."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import joblib
 import numpy as np
 import pandas as pd
@@ -14,6 +18,7 @@ rng = np.random.RandomState(0)
 X = np.r_[rng.normal(0, 1, (30, 2)), rng.normal(2.5, 1, (30, 2))].astype(np.float32)
 y = np.repeat([0, 1], 30)
 TIMES = ["query_time", "fit_time"]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _table(n_jobs):
@@ -34,18 +39,40 @@ def _assert_same(table, serial):
     pd.testing.assert_frame_equal(table.drop(columns=TIMES), serial.drop(columns=TIMES))
 
 
-def test_ray_backend_gives_the_serial_table(serial):
-    ray = pytest.importorskip("ray")
-    from ray.util.joblib import register_ray
+_RAY_RUN = """
+import sys, joblib, ray
+from ray.util.joblib import register_ray
+from tests.model_selection.test_backends import _table
+register_ray()
+ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+try:
+    with joblib.parallel_backend("ray"):
+        table = _table(2)
+finally:
+    ray.shutdown()
+table.drop(columns=["queried"]).to_csv(sys.argv[1], index=False)
+table["queried"].map(lambda q: " ".join(map(str, q))).to_csv(sys.argv[2], index=False)
+"""
 
-    register_ray()
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
-    try:
-        with joblib.parallel_backend("ray"):
-            table = _table(2)
-    finally:
-        ray.shutdown()
-    _assert_same(table, serial)
+
+def test_ray_backend_gives_the_serial_table(serial, tmp_path):
+    # In a process of its own: ray.init replaces builtins.print (and more)
+    # for the rest of the process it runs in.
+    pytest.importorskip("ray")
+    paths = [tmp_path / "table.csv", tmp_path / "queried.csv"]
+    result = subprocess.run(
+        [sys.executable, "-c", _RAY_RUN, *map(str, paths)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    table = pd.read_csv(paths[0])
+    queried = pd.read_csv(paths[1])["queried"].map(lambda q: np.array(q.split(), dtype=np.int64))
+    expected = serial.drop(columns=TIMES + ["queried"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        table.drop(columns=TIMES), expected, check_dtype=False, check_exact=True
+    )
+    for got, want in zip(queried, serial["queried"], strict=True):
+        np.testing.assert_array_equal(got, want)
 
 
 def test_dask_local_cluster_gives_the_serial_table(serial):
