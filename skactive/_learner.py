@@ -370,6 +370,9 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         self.n_rounds = n_rounds
         self.random_state = random_state
 
+    # The constructor's signature is __init__'s (inspect.signature(ActiveLearner)).
+    __new__.__signature__ = inspect.signature(__init__)
+
     # ------------------------------------------------------------------ tags
 
     def __sklearn_tags__(self):
