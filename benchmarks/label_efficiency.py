@@ -180,7 +180,9 @@ def make_learner(task, max_epochs):
     from skactive.nets import make_mlp_net
 
     net = make_mlp_net(task, max_epochs=max_epochs)
-    return ActiveLearner(make_pipeline(StandardScaler(), net))
+    # "random" works with both tasks (the default, entropy, needs a classifier);
+    # cross_validate_strategies replaces it by each strategy compared.
+    return ActiveLearner(make_pipeline(StandardScaler(), net), query_strategy="random")
 
 
 def load(name):

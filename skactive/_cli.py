@@ -18,9 +18,52 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from .strategies import STRATEGY_ALIASES
-
 __all__ = ["main"]
+
+# The names of ``skactive.strategies.STRATEGY_ALIASES`` and
+# ``skactive.datasets.DATASETS``, written out so that parsing the command
+# line (and ``--help``) imports neither torch nor scikit-learn; a test checks
+# that they agree.
+STRATEGY_NAMES = (
+    "albl", "alex", "badge", "bald", "batchbald", "coreset", "dal", "dami", "deimos",
+    "density_weighted", "egl", "entropy", "least_confidence", "margin", "max_variance", "random",
+)  # fmt: skip
+DATASET_NAMES = ("ccpp", "digits", "kr-vs-k", "magic", "mnist-5k", "pendigits", "satimage")
+STOPPING_NAMES = (
+    "classification_change",
+    "max_confidence",
+    "min_expected_error",
+    "overall_uncertainty",
+    "stabilizing_predictions",
+)
+
+# Scorers that score one positive class (scikit-learn's ``pos_label=1``).
+_BINARY_SCORERS = ("f1", "precision", "recall", "jaccard", "average_precision", "roc_auc")
+
+# Defaults named in the errors that concern them.
+_DEFAULTS = {"initial_size": 50, "budget": 400}
+
+_DESCRIPTION = (
+    "Compare active-learning query strategies for PyTorch networks by simulated "
+    "active learning. 'skactive compare DATA' runs cross-validated simulations on a "
+    "bundled data set or a CSV file and writes a table and plots; 'skactive demo' is "
+    "a quick comparison on scikit-learn's handwritten digits."
+)
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Shows the default of each option that has one (as ArgumentDefaultsHelpFormatter)."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if (
+            action.default not in (None, False, argparse.SUPPRESS)
+            and "default" not in text
+            and action.option_strings
+        ):
+            text += " (default: %(default)s)"
+        return text
+
 
 # Fraction of the digits held out as the test set of every repeat.
 _TEST_SIZE = 0.3
@@ -147,8 +190,14 @@ def _load(args):
         )
     text = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
     if text:
+        hint = ""
+        if args.target is None:
+            hint = (
+                f" The target is the last column ({target!r}) unless --target names another: "
+                f"if {text[0]!r} is the target, pass --target {text[0]}."
+            )
         raise ValueError(
-            f"Columns {text} of {path.name} are not numeric: encode them first, or drop them."
+            f"Columns {text} of {path.name} are not numeric: encode them first, or drop them.{hint}"
         )
     if features.isna().any().any() or frame[target].isna().any():
         raise ValueError(f"{path.name} has missing values: fill or drop them first.")
@@ -164,6 +213,67 @@ def _load(args):
             "classification needs at least 2 classes."
         )
     return features.to_numpy(dtype=np.float64), y, path.stem, classification
+
+
+def _check_sizes_fit(args, n_rows):
+    """Refuse a seed set or budget larger than the smallest fold's training rows."""
+    n_train = n_rows - int(np.ceil(n_rows / args.folds))
+    for option in ("initial_size", "budget"):
+        value = getattr(args, option)
+        if isinstance(value, int) and value > n_train:
+            flag = "--" + option.replace("_", "-")
+            default = " (the default)" if value == _DEFAULTS[option] else ""
+            raise ValueError(
+                f"{flag} {value}{default} is more than the {n_train} training rows of a fold "
+                f"({n_rows} rows, {args.folds} folds): pass {flag} {n_train} or less, or a "
+                f"fraction such as {flag} 0.5."
+            )
+    if isinstance(args.initial_size, int) and isinstance(args.budget, int):
+        if args.budget < args.initial_size:
+            raise ValueError(
+                f"--budget {args.budget} is smaller than the seed set (--initial-size "
+                f"{args.initial_size}): the budget counts every labelled row, the seed set "
+                "included."
+            )
+
+
+def _scoring(args, y, classification):
+    """The scorer: a name, or a binary scorer with its --pos-label."""
+    name = args.scoring
+    if name is None or not classification or name not in _BINARY_SCORERS:
+        if args.pos_label is not None:
+            raise ValueError(
+                "--pos-label is for a binary --scoring (" + ", ".join(_BINARY_SCORERS) + ")."
+            )
+        return name
+    classes = np.unique(y)
+    if classes.shape[0] != 2:
+        raise ValueError(
+            f"--scoring {name} scores one positive class of a binary target, but the target "
+            f"has {classes.shape[0]} classes: use {name}_macro or {name}_weighted"
+            if name not in ("roc_auc", "average_precision")
+            else f"--scoring {name} needs a binary target, but the target has "
+            f"{classes.shape[0]} classes: use roc_auc_ovr."
+        )
+    if args.pos_label is None:
+        if set(classes.tolist()) <= {0, 1} or set(classes.tolist()) <= {-1, 1}:
+            return name
+        raise ValueError(
+            f"--scoring {name} needs the positive class: the labels are "
+            f"{', '.join(map(str, classes))}, not 0/1. Pass --pos-label {classes[-1]} (or "
+            f"--pos-label {classes[0]}), or use {name}_macro."
+        )
+    matches = [c for c in classes if str(c) == args.pos_label]
+    if not matches:
+        raise ValueError(
+            f"--pos-label {args.pos_label} is not a class of the target; its classes: "
+            f"{', '.join(map(str, classes))}."
+        )
+    from sklearn.metrics import get_scorer, make_scorer
+
+    scorer = get_scorer(name)
+    kwargs = dict(scorer._kwargs, pos_label=matches[0])
+    return make_scorer(scorer._score_func, response_method=scorer._response_method, **kwargs)
 
 
 def _compare_learner(args, classification):
@@ -223,6 +333,8 @@ def run_compare(args, out=None):
 
     out = sys.stdout if out is None else out
     X, y, name, classification = _load(args)
+    scoring = _scoring(args, y, classification)
+    _check_sizes_fit(args, X.shape[0])
     if not classification:
         y = (y - y.mean()) / y.std()  # the network regresses a standardised target
     strategies = args.strategies.split(",")
@@ -238,7 +350,7 @@ def run_compare(args, out=None):
         initial_size=args.initial_size,
         query_size=args.query_size,
         budget=args.budget,
-        scoring=args.scoring,
+        scoring=scoring,
         n_jobs=args.n_jobs,
         verbose=not args.quiet,
         random_state=args.seed,
@@ -259,6 +371,8 @@ def run_compare(args, out=None):
     n_runs = results.groupby(["repeat", "fold"]).ngroups
     labels = results.groupby("round")["n_labeled"].mean()
     scoring = args.scoring or ("accuracy" if classification else "R²")
+    if args.pos_label is not None:
+        scoring += f" (positive class {args.pos_label})"
     print(
         f"{name}: {X.shape[0]} rows, {X.shape[1]} features; {len(strategies)} strategies x "
         f"{n_runs} runs ({args.folds} folds x {args.repeats} repeats), "
@@ -283,12 +397,10 @@ def run_compare(args, out=None):
 
 
 def _add_stopping_option(compare):
-    from .stopping import STOPPING_ALIASES
-
     compare.add_argument(
         "--stopping",
         help="comma-separated stopping criteria to judge on the learning curves, among "
-        f"{sorted(STOPPING_ALIASES)}: prints where each fired, its score there and the labels "
+        f"{list(STOPPING_NAMES)}: prints where each fired, its score there and the labels "
         "it saved, and writes stopping.csv and stopping.png",
     )
 
@@ -298,16 +410,12 @@ def _stopping_names(args):
 
 
 def _check_stopping(args, parser):
-    from .stopping import STOPPING_ALIASES
-
     names = _stopping_names(args)
     if names is None:
         return
-    unknown = sorted(set(names) - set(STOPPING_ALIASES))
+    unknown = sorted(set(names) - set(STOPPING_NAMES))
     if unknown:
-        parser.error(
-            f"unknown stopping criteria {unknown}; choose among {sorted(STOPPING_ALIASES)}"
-        )
+        parser.error(f"unknown stopping criteria {unknown}; choose among {list(STOPPING_NAMES)}")
     if len(set(names)) != len(names):
         parser.error("--stopping names a criterion twice")
 
@@ -343,14 +451,17 @@ def _add_compare(commands):
         description=(
             "Compare query strategies by simulated active learning over cross-validation "
             "folds: print a table (AULC, final score, labels to a target score, BADGE "
-            "penalties) and write results.csv, summary.csv and plots."
+            "penalties) and write results.csv, summary.csv and plots. Sizes (--initial-size, "
+            "--query-size, --budget) are a number of rows or a "
+            "fraction of a fold's training rows."
         ),
+        formatter_class=_HelpFormatter,
     )
     compare.add_argument(
-        "data", help="a bundled data set (magic, pendigits, satimage, kr-vs-k, digits, "
-        "mnist-5k, ccpp) or a CSV file",
+        "data", help=f"a bundled data set ({', '.join(DATASET_NAMES)}) or a CSV file with a "
+        "header row",
     )  # fmt: skip
-    compare.add_argument("--target", help="target column of a CSV file (default: the last)")
+    compare.add_argument("--target", help="target column of a CSV file (default: the last column)")
     compare.add_argument(
         "--task", choices=["auto", "classification", "regression"], default="auto",
         help="for a CSV file; auto: regression if the target has non-integer values",
@@ -358,24 +469,50 @@ def _add_compare(commands):
     compare.add_argument(
         "--strategies",
         default="random,least_confidence,margin,entropy",
-        help=f"comma-separated aliases among {sorted(STRATEGY_ALIASES)}",
+        help=f"comma-separated aliases among {', '.join(STRATEGY_NAMES)}",
     )
     compare.add_argument(
-        "--initial-size", type=_size, default=50, help="seed set: rows or fraction"
+        "--initial-size",
+        type=_size,
+        default=_DEFAULTS["initial_size"],
+        help="seed set: rows or fraction",
     )
     compare.add_argument("--query-size", type=_size, default=50, help="per round: rows or fraction")
-    compare.add_argument("--budget", type=_size, default=400, help="final labels: rows or fraction")
-    compare.add_argument("--folds", type=int, default=3)
-    compare.add_argument("--repeats", type=int, default=2)
-    compare.add_argument("--scoring", help="a scikit-learn scorer name (default: accuracy or R²)")
-    compare.add_argument("--target-score", type=float, help="score for labels_to_target")
-    compare.add_argument("--max-epochs", type=int, default=40)
+    compare.add_argument(
+        "--budget",
+        type=_size,
+        default=_DEFAULTS["budget"],
+        help="labelled rows at the end: rows or fraction",
+    )
+    compare.add_argument("--folds", type=int, default=3, help="cross-validation folds (>= 2)")
+    compare.add_argument(
+        "--repeats", type=int, default=2, help="repeats with new folds, seed sets and networks"
+    )
+    compare.add_argument(
+        "--scoring",
+        help="a scikit-learn scorer name (default: accuracy for classification, R² for regression)",
+    )
+    compare.add_argument(
+        "--pos-label",
+        help="the positive class of a binary scorer (f1, precision, recall, ...) when the "
+        "labels are not 0/1",
+    )
+    compare.add_argument(
+        "--target-score", type=float,
+        help="score for labels_to_target (default: random's final score)",
+    )  # fmt: skip
+    compare.add_argument(
+        "--max-epochs", type=int, default=40, help="training epochs of each network"
+    )
     compare.add_argument("--n-jobs", type=int, default=1, help="parallel runs (joblib)")
     compare.add_argument("--threads", type=int, default=1, help="torch CPU threads per run")
-    compare.add_argument("--seed", type=int, default=0)
+    compare.add_argument(
+        "--seed", type=int, default=0, help="random seed of the folds, seed sets and networks"
+    )
     compare.add_argument("--out", default="skactive-compare", help="folder for results and plots")
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_stopping_option(compare)
+    return compare
 
 
 def _check_size(parser, option, value, *, allow_one=False):
@@ -393,9 +530,9 @@ def _check_compare(args, parser):
 
     from sklearn.metrics import get_scorer_names
 
-    unknown = sorted(set(args.strategies.split(",")) - set(STRATEGY_ALIASES))
+    unknown = sorted(set(args.strategies.split(",")) - set(STRATEGY_NAMES))
     if unknown:
-        parser.error(f"unknown strategies {unknown}; choose among {sorted(STRATEGY_ALIASES)}")
+        parser.error(f"unknown strategies {unknown}; choose among {list(STRATEGY_NAMES)}")
     for option in ("folds", "repeats", "max_epochs", "threads"):
         if getattr(args, option) < (2 if option == "folds" else 1):
             minimum = 2 if option == "folds" else 1
@@ -433,49 +570,64 @@ def _torch_threads(n):
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="skactive", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="skactive", description=_DESCRIPTION, formatter_class=_HelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_compare(commands)
-    demo = commands.add_parser("demo", help="compare query strategies on the bundled digits data")
+    demo = commands.add_parser(
+        "demo",
+        help="compare query strategies on the bundled digits data",
+        description=(
+            "Compare query strategies on scikit-learn's handwritten digits (1,797 8x8 "
+            "images, 10 classes) by simulated active learning; print the mean test accuracy "
+            "after each round."
+        ),
+        formatter_class=_HelpFormatter,
+    )
     demo.add_argument(
         "--strategies",
         default="random,least_confidence,margin,entropy",
-        help=f"comma-separated aliases among {sorted(STRATEGY_ALIASES)}",
+        help=f"comma-separated aliases among {', '.join(STRATEGY_NAMES)}",
     )
-    demo.add_argument("--repeats", type=int, default=3)
-    demo.add_argument("--initial-size", type=int, default=30)
-    demo.add_argument("--query-size", type=int, default=30)
-    demo.add_argument("--rounds", type=int, default=8)
-    demo.add_argument("--max-epochs", type=int, default=60)
+    demo.add_argument("--repeats", type=int, default=3, help="repeats with new test splits")
+    demo.add_argument("--initial-size", type=int, default=30, help="rows in the seed set")
+    demo.add_argument("--query-size", type=int, default=30, help="rows queried per round")
+    demo.add_argument("--rounds", type=int, default=8, help="rounds of queries")
+    demo.add_argument("--max-epochs", type=int, default=60, help="training epochs of each network")
     demo.add_argument("--threads", type=int, default=1, help="torch CPU threads")
-    return parser
+    return parser, {"compare": commands.choices["compare"], "demo": demo}
 
 
 def main(argv=None):
-    """Entry point of the ``skactive`` command."""
-    parser = _parser()
+    """Entry point of the ``skactive`` command.
+
+    Parsing the arguments imports neither torch nor scikit-learn, so
+    ``--help`` and argument errors answer at once; errors print the usage of
+    the subcommand they concern.
+    """
+    parser, commands = _parser()
     args = parser.parse_args(argv)
+    command = commands[args.command]
     if args.command == "compare":
-        _check_compare(args, parser)
+        _check_compare(args, command)
         try:
             with _torch_threads(args.threads):
                 run_compare(args)
         except (ValueError, ImportError, OSError) as error:
-            parser.error(str(error))
+            command.error(str(error))
     if args.command == "demo":
-        unknown = sorted(set(args.strategies.split(",")) - set(STRATEGY_ALIASES))
+        unknown = sorted(set(args.strategies.split(",")) - set(STRATEGY_NAMES))
         if unknown:
-            _parser().error(
-                f"unknown strategies {unknown}; choose among {sorted(STRATEGY_ALIASES)}"
-            )
+            command.error(f"unknown strategies {unknown}; choose among {list(STRATEGY_NAMES)}")
         for name in ("repeats", "initial_size", "query_size", "max_epochs", "threads"):
             if getattr(args, name) < 1:
-                _parser().error(f"--{name.replace('_', '-')} must be at least 1")
+                command.error(f"--{name.replace('_', '-')} must be at least 1")
         if args.rounds < 0:
-            _parser().error("--rounds must be at least 0")
+            command.error("--rounds must be at least 0")
         try:
             with _torch_threads(args.threads):
                 run_demo(args)
         except ValueError as error:
-            _parser().error(str(error))
+            command.error(str(error))
     return 0

@@ -53,10 +53,11 @@ from sklearn.utils.validation import (
 )
 from skorch import NeuralNet
 
-from . import probes
+from . import _modal, probes
+from ._compatibility import check_compatibility
 from .nets import _check_classifier_criterion
-from .probes import _data
-from .strategies import STRATEGY_ALIASES, CallableStrategy
+from .probes import _data, _device
+from .strategies import STRATEGY_ALIASES, CallableStrategy, _distributed
 
 __all__ = ["ActiveLearner"]
 
@@ -142,7 +143,12 @@ def _is_table(X):
 
 
 def _concat_rows(a, b):
-    """Append rows ``b`` to the labelled rows ``a`` (ndarray, DataFrame, dict or Dataset)."""
+    """Append rows ``b`` to the labelled rows ``a`` (ndarray, DataFrame, dict or Dataset).
+
+    Frames keep their index, so the labelled rows' original ids stay in
+    ``X_labeled_.index``; rows given as an array have no ids, and the index
+    is then renumbered.
+    """
     if probes.is_dataset(a) or probes.is_dataset(b) or isinstance(a, dict):
         return probes.concat_rows(a, b)
     if hasattr(a, "iloc"):
@@ -152,8 +158,45 @@ def _concat_rows(a, b):
             # Positional, as scikit-learn reads an array given to an
             # estimator fitted on a frame (it has warned already).
             b = pd.DataFrame(np.asarray(b), columns=a.columns)
-        return pd.concat([a, b], axis=0, ignore_index=True)
+            return pd.concat([a, b], axis=0, ignore_index=True)
+        return pd.concat([a, b], axis=0)
     return np.concatenate([np.asarray(a), np.asarray(b)], axis=0)
+
+
+def _keep_index(X_valid, X):
+    """The validated float32 rows as a frame with ``X``'s index, if ``X`` is one.
+
+    A plain net's rows are validated into an ndarray; for a DataFrame the
+    labelled set keeps the caller's index (the rows' original ids) and
+    columns. The network still receives the array (:meth:`_network_input`).
+    """
+    if hasattr(X, "iloc") and hasattr(X, "columns") and not hasattr(X_valid, "iloc"):
+        import pandas as pd
+
+        return pd.DataFrame(X_valid, index=X.index, columns=X.columns, copy=False)
+    return X_valid
+
+
+def _series_as_row(learner, X, y=None):
+    """A pandas Series indexed by the fitted feature names as one row.
+
+    ``frame.iloc[i]`` is a Series whose index is the frame's columns; it is
+    one row, not a column of values. Anything else is returned as given.
+    With a scalar ``y`` (``labels.iloc[i]``) the label becomes ``[y]``.
+    """
+    names = getattr(learner, "feature_names_in_", None)
+    if (
+        names is None
+        or type(X).__name__ != "Series"
+        or not hasattr(X, "to_frame")
+        or list(X.index) != list(names)
+    ):
+        return X, y
+    row = X.to_frame().T
+    row = row.infer_objects()
+    if y is not None and np.ndim(y) == 0:
+        y = np.asarray([y])
+    return row, y
 
 
 @contextmanager
@@ -273,7 +316,10 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         plain net (a dict of arrays for a dict input, floating entries as
         ``float32``); a ``ConcatDataset`` of ``Subset`` views of the given
         Datasets (indices, nothing copied); as given for a Pipeline
-        estimator.
+        estimator. Rows given as a DataFrame stay a DataFrame with the
+        caller's index, so ``X_labeled_.index`` holds the labelled rows'
+        original ids (rows taught as an array have none: the index is then
+        renumbered).
     y_labeled_ : ndarray of shape (n_labeled,) or (n_labeled, n_targets)
         The labels of ``X_labeled_``, as given (not encoded).
     labeled_rounds_ : ndarray of shape (n_labeled,)
@@ -287,7 +333,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
     queried_indices_ : list of ndarray
         Simulation only: for each round, the indices into ``fit``'s ``X`` of
         the rows queried, in selection order.
-    validation_scores_ : ndarray of shape (n_rounds_ + 1,)
+    validation_scores_ : ndarray of shape (`n_rounds_` + 1,)
         Simulation with ``X_val``, ``y_val`` only: :meth:`score` on the
         validation set after the seed set and after each round.
     input_shape_ : tuple or dict
@@ -297,7 +343,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         this shape.
     n_features_in_ : int
         Number of features seen during :meth:`fit`, for a table.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit`, when ``X`` has string
         column names.
 
@@ -324,6 +370,10 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
     >>> learner.X_labeled_.shape
     (20, 4)
     """
+
+    def __new__(cls, *args, **kwargs):
+        _modal.check_init_keywords(kwargs)  # modAL's X_training= / y_training=
+        return super().__new__(cls)
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict"])],
@@ -366,6 +416,9 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         self.query_size = query_size
         self.n_rounds = n_rounds
         self.random_state = random_state
+
+    # The constructor's signature is __init__'s (inspect.signature(ActiveLearner)).
+    __new__.__signature__ = inspect.signature(__init__)
 
     # ------------------------------------------------------------------ tags
 
@@ -424,6 +477,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         preprocessing by :meth:`_network_input`. ``copy=True`` (for rows that
         join the labelled set) guarantees the learner owns its data.
         """
+        X, _ = _series_as_row(self, X)  # frame.iloc[i]: one row
         if X is None:
             raise ValueError(
                 f"{name} is None: pass an array-like of shape (n_samples, n_features)."
@@ -540,6 +594,8 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         ``X`` must already have passed :meth:`_validate_X`.
         """
         estimator = self.estimator_ if estimator is None else estimator
+        if not isinstance(estimator, Pipeline) and hasattr(X, "iloc"):
+            X = X.to_numpy(dtype=np.float32, copy=True)  # a frame only to keep the index
         if isinstance(estimator, Pipeline):
             steps = estimator[:-1]
             X = steps.fit_transform(X, y) if fit_steps else steps.transform(X)
@@ -727,7 +783,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
 
     def _fit(self, X, y, X_val, y_val):
         self._task()
-        X = self._validate_X(X, reset=True, copy=True)
+        X = _keep_index(self._validate_X(X, reset=True, copy=True), X)
         y = self._validate_y(self._targets(X, y), probes.n_rows(X))
         classes = self._validate_labels(y, fit=True)
         if (X_val is None) != (y_val is None):
@@ -738,6 +794,8 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
                 "initial_size to be set (without it fit trains on all of X, y)."
             )
 
+        check_compatibility(self._resolve_strategy(), self, X, y)  # before any training
+        _device.check_device(_network_of(self.estimator))
         # Start from a clean fitted state (a refit forgets the previous run).
         for attr in (
             "estimator_",
@@ -803,7 +861,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
                 self.validation_scores_ = np.append(self.validation_scores_, score)
         return self
 
-    def query(self, X_pool, n=1, *, costs=None, max_cost=None):
+    def query(self, X_pool, n=1, *, costs=None, max_cost=None, **kwargs):
         """Choose the ``n`` pool rows the query strategy most wants labelled.
 
         Never retrains and never changes the fitted network (parameters,
@@ -814,7 +872,10 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         ----------
         X_pool : array-like of shape (n_pool, n_features) or (n_pool, ...), dict or Dataset
             Unlabelled candidate rows, raw (a Pipeline estimator's
-            preprocessing is applied before the strategy sees them).
+            preprocessing is applied before the strategy sees them). A
+            ``dask.array`` pool is scored partition by partition on the
+            workers by a ranking strategy, to the picks the computed pool
+            gives (see :func:`skactive.strategies.query_dask_pool`).
         n : int, default=1
             Number of rows to choose, ``1 <= n <= n_pool``; with
             ``max_cost``, the most rows to choose.
@@ -836,8 +897,11 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         -------
         indices : ndarray of shape (n,), dtype int64
             Distinct indices into ``X_pool``, in selection order (shorter
-            than ``n`` only under ``max_cost``).
+            than ``n`` only under ``max_cost``): positions (for a DataFrame
+            pool, select with ``X_pool.iloc[indices]``). Only the indices,
+            not modAL's ``(indices, X_pool[indices])``.
         """
+        _modal.check_query_keywords(kwargs)  # modAL's n_instances=
         check_is_fitted(self, "estimator_")
         if costs is not None or max_cost is not None:
             return self._query_with_costs(X_pool, n, costs, max_cost)
@@ -845,6 +909,9 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
             raise TypeError(f"n must be an integer, got {n!r}.")
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}.")
+        if _distributed.is_dask_array(X_pool):  # scored partition by partition, on the workers
+            indices = _distributed.query_dask_pool(self, X_pool, n, self._seed(_QUERY))
+            return self._check_indices(indices, n, X_pool.shape[0])
         if _is_empty(X_pool):
             raise ValueError("X_pool is empty: there is nothing to query.")
         X_pool = self._validate_X(X_pool, reset=False, name="X_pool")
@@ -918,6 +985,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         name = type(self.query_strategy_).__name__
         if isinstance(self.query_strategy_, CallableStrategy):
             name = getattr(self.query_strategy_.func, "__name__", repr(self.query_strategy_.func))
+        _modal.check_strategy_output(indices, name)  # modAL's (indices, X_pool[indices])
         indices = np.asarray(indices)
         problem = None
         if indices.ndim != 1 or indices.shape[0] != n:
@@ -957,7 +1025,9 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         """
         check_is_fitted(self, "estimator_")
         self._validate_params()
-        X = self._validate_X(X, reset=False, copy=True)
+        X, y = _series_as_row(self, X, y)
+        _modal.check_teach(self, X, y)  # pool indices, or X_pool[i] with an int i
+        X = _keep_index(self._validate_X(X, reset=False, copy=True), X)
         y = self._validate_y(self._targets(X, y), probes.n_rows(X))
         self._validate_labels(y, fit=False)
         if self._task() == "regressor":

@@ -23,12 +23,43 @@ __all__ = [
 ]
 
 
-def _axes(ax):
+def _axes(ax, figsize=(6, 4.5)):
     if ax is None:
         import matplotlib.pyplot as plt
 
-        _, ax = plt.subplots(figsize=(6, 4.5))
+        _, ax = plt.subplots(figsize=figsize)
     return ax
+
+
+# Up to this many strategies the legend sits inside the axes; beyond, it
+# goes to the right of them, in columns of at most _LEGEND_ROWS entries.
+_INSIDE_LEGEND, _LEGEND_ROWS = 6, 16
+
+
+def _styles(n):
+    """``n`` distinct (colour, linestyle, marker) triples.
+
+    Ten colours (tab10) for up to ten lines; beyond, twenty (tab20) with the
+    line style and marker changing every ten lines, so that 16 strategies
+    (all of skactive's) remain told apart, in colour and in black and white.
+    """
+    import matplotlib
+
+    colours = matplotlib.colormaps["tab10" if n <= 10 else "tab20"].colors
+    linestyles, markers = ["-", "--", ":", "-."], [".", "s", "^", "D"]
+    return [
+        (colours[i % len(colours)], linestyles[(i // 10) % 4], markers[(i // 10) % 4])
+        for i in range(n)
+    ]
+
+
+def _legend(ax, n):
+    if n <= _INSIDE_LEGEND:
+        ax.legend()
+        return
+    ncol = int(np.ceil(n / _LEGEND_ROWS))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, fontsize=9,
+              ncol=ncol, frameon=False)  # fmt: skip
 
 
 def plot_learning_curves(results, *, aggregate="mean", bands=True, ax=None, title=None):
@@ -53,9 +84,13 @@ def plot_learning_curves(results, *, aggregate="mean", bands=True, ax=None, titl
     from .model_selection import learning_curves
 
     curves = learning_curves(results, aggregate=aggregate)
-    ax = _axes(ax)
-    for name, curve in curves.groupby("strategy", sort=False):
-        (line,) = ax.plot(curve["n_labeled"], curve["score"], marker=".", label=name)
+    groups = list(curves.groupby("strategy", sort=False))
+    n = len(groups)
+    # Beyond a few strategies the legend goes to the right: widen the figure.
+    ax = _axes(ax, figsize=(6, 4.5) if n <= _INSIDE_LEGEND else (8.5, 5))
+    for (name, curve), (colour, linestyle, marker) in zip(groups, _styles(n), strict=True):
+        (line,) = ax.plot(curve["n_labeled"], curve["score"], color=colour, linestyle=linestyle,
+                          marker=marker, markersize=4, label=name)  # fmt: skip
         if bands:
             ax.fill_between(
                 curve["n_labeled"],
@@ -68,7 +103,7 @@ def plot_learning_curves(results, *, aggregate="mean", bands=True, ax=None, titl
     ax.set_xlabel("labelled rows")
     ax.set_ylabel(f"test score ({aggregate} over runs)")
     ax.grid(alpha=0.3)
-    ax.legend()
+    _legend(ax, n)
     if title:
         ax.set_title(title)
     return ax
@@ -102,21 +137,43 @@ def plot_penalty_matrix(P, *, ax=None, title=None):
     values = P.to_numpy(dtype=float)
     n = values.shape[0]
     averages = values.sum(axis=0) / (n - 1)
-    ax = _axes(ax)
-    image = ax.imshow(np.vstack([values, averages]), cmap="viridis", aspect="auto")
+    # The figure grows with the number of strategies, so that each cell keeps
+    # room for its number at a legible size (16 strategies: 11 x 10 inches).
+    side = max(6.0, 0.6 * n + 1.5)
+    ax = _axes(ax, figsize=(side + 1.5, side))
+    grid = np.vstack([values, averages])
+    image = ax.imshow(grid, cmap="viridis", aspect="auto")
     ax.axhline(n - 0.5, color="white", linewidth=3)
+    ax.figure.colorbar(image, ax=ax)  # first: it takes its room from the axes
+    fontsize = _cell_fontsize(ax, n, n + 1, n_chars=4)
+    low, high = image.norm.vmin, image.norm.vmax
     for i in range(n + 1):
         for j in range(n):
-            value = averages[j] if i == n else values[i, j]
-            ax.text(j, i, f"{value:.2f}", ha="center", va="center", color="w", fontsize=8)
-    ax.set_xticks(range(n), [str(c) for c in P.columns], rotation=45, ha="right")
+            value = grid[i, j]
+            # Dark text on the bright (yellow) end of viridis, white elsewhere.
+            bright = high > low and (value - low) / (high - low) > 0.6
+            ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=fontsize,
+                    color="black" if bright else "white")  # fmt: skip
+    # Upright labels from 9 strategies on: slanted ones would overlap.
+    slant = dict(rotation=45, ha="right") if n <= 8 else dict(rotation=90, ha="center")
+    ax.set_xticks(range(n), [str(c) for c in P.columns], **slant)
     ax.set_yticks(range(n + 1), [str(r) for r in P.index] + ["column average"])
     ax.set_xlabel("beaten strategy (lower column average is better)")
     ax.set_ylabel("winning strategy")
-    ax.figure.colorbar(image, ax=ax)
     if title:
         ax.set_title(title)
     return ax
+
+
+def _cell_fontsize(ax, n_columns, n_rows, *, n_chars):
+    """The largest font (at most 9 pt) at which ``n_chars`` fit in a cell of ``ax``."""
+    box = ax.get_position()  # in figure fractions
+    width, height = ax.figure.get_size_inches()
+    cell_width = box.width * width * 72 / n_columns  # points
+    cell_height = box.height * height * 72 / n_rows
+    # A digit is about 0.6 em wide; keep 20% of the cell as margin.
+    size = min(0.8 * cell_width / (0.6 * n_chars), 0.6 * cell_height, 9.0)
+    return float(max(size, 4.0))
 
 
 def plot_error_cdf(cdfs, *, ax=None, title=None):
@@ -140,17 +197,19 @@ def plot_error_cdf(cdfs, *, ax=None, title=None):
     """
     if not isinstance(cdfs, dict) or not cdfs:
         raise ValueError("cdfs must be a non-empty dict {strategy: (values, cdf)}.")
-    ax = _axes(ax)
-    for name, (values, cdf) in cdfs.items():
+    n = len(cdfs)
+    ax = _axes(ax, figsize=(6, 4.5) if n <= _INSIDE_LEGEND else (8.5, 5))
+    for (name, (values, cdf)), (colour, linestyle, _) in zip(cdfs.items(), _styles(n), strict=True):
         values, cdf = np.asarray(values), np.asarray(cdf)
         if values.shape != cdf.shape or values.ndim != 1:
             raise ValueError(f"values and cdf of {name!r} must be 1-D of the same length.")
-        ax.step(np.r_[values[0], values], np.r_[0.0, cdf], where="post", label=name)
+        ax.step(np.r_[values[0], values], np.r_[0.0, cdf], where="post", label=name,
+                color=colour, linestyle=linestyle)  # fmt: skip
     ax.set_xlabel("normalised error (error / random's error)")
     ax.set_ylabel("cumulative share of budgets (higher is better)")
     ax.set_ylim(0, 1.05)
     ax.grid(alpha=0.3)
-    ax.legend()
+    _legend(ax, n)
     if title:
         ax.set_title(title)
     return ax

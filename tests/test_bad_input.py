@@ -134,6 +134,16 @@ def learner_with(strategy, net=None, target=y):
     return ActiveLearner(net, query_strategy=strategy, random_state=0).fit(X, target)
 
 
+def unfitted(strategy, net=None, target=None):
+    """An unfitted learner querying with ``strategy``: compatibility is checked at fit."""
+    net = make_classifier_net(max_epochs=5) if net is None else net
+    return ActiveLearner(net, query_strategy=strategy, random_state=0)
+
+
+def unfitted_regressor(strategy, **net_params):
+    return unfitted(strategy, make_regressor_net(max_epochs=5, **net_params))
+
+
 def regressor_with(strategy, **net_params):
     return learner_with(strategy, make_regressor_net(max_epochs=5, **net_params), X[:, 0])
 
@@ -153,6 +163,12 @@ def too_few(learner, X_pool, n):
 
 def outside_the_pool(learner, X_pool, n):
     return np.arange(n) + X_pool.shape[0]
+
+
+def returns_index_and_rows(classifier, X_pool, n_instances=1):
+    """A modAL query function: it returns (indices, X_pool[indices])."""
+    idx = np.argsort(classifier.predict_proba(X_pool).max(axis=1))[:n_instances]
+    return idx, X_pool[idx]
 
 
 def needs_ten_rows(learner, X_pool, n):
@@ -433,11 +449,52 @@ LEARNER_CASES = [
         "not fitted yet",
     ),
     (
+        "query with modAL's n_instances",
+        fitted,
+        lambda m: m.query(POOL, n_instances=3),
+        TypeError,
+        r"query got modAL's n_instances=3: write learner.query\(X_pool, n=3\)",
+    ),
+    (
+        "teach an int index",
+        fitted,
+        lambda m: m.teach(5, 1),
+        ValueError,
+        r"teach got the integer 5, an index.*learner.teach\(X_pool\[idx\], y_pool\[idx\]\)",
+    ),
+    (
+        "teach pool indices",
+        fitted,
+        lambda m: m.teach(np.array([3, 7]), POOL_LABELS[[3, 7]]),
+        ValueError,
+        r"teach got a 1-D array of integers \[3, 7\]: if these are indices into the pool",
+    ),
+    (
+        "teach X_pool[i] with an int i",
+        fitted,
+        lambda m: m.teach(POOL[3], POOL_LABELS[3]),
+        ValueError,
+        r"one 1-D row and a single label.*learner.teach\(X_pool\[\[i\]\], y_pool\[\[i\]\]\)",
+    ),
+    (
+        "modAL query function returns a tuple",
+        lambda: learner_with(returns_index_and_rows),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        r"returns_index_and_rows returned a tuple \(indices, rows\), as a modAL query function"
+        r" does: return the indices only",
+    ),
+    (
+        "fit on a GPU that is not there",
+        lambda: ActiveLearner(make_classifier_net(max_epochs=2, device="cuda:64")),
+        lambda m: m.fit(X, y),
+        ValueError,
+        "device='cuda:64', but",
+    ),
+    (
         "classifier strategy on a regressor",
-        lambda: ActiveLearner(make_regressor_net(max_epochs=2), query_strategy="margin").fit(
-            X, X[:, 0]
-        ),
-        lambda m: m.query(POOL, 2),
+        lambda: ActiveLearner(make_regressor_net(max_epochs=2), query_strategy="margin"),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "Margin needs class probabilities",
     ),
@@ -625,80 +682,78 @@ LEARNER_CASES = [
 STRATEGY_CASES = [
     (
         "BADGE without nn.Linear",
-        lambda: learner_with(BADGE(), custom_net(ConvHead)),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(BADGE(), custom_net(ConvHead)),
+        lambda m: m.fit(X, y),
         ValueError,
         "ConvHead has no torch.nn.Linear layer.*End the module with an nn.Linear",
     ),
     (
         "CoreSet without nn.Linear",
-        lambda: learner_with(CoreSet(), custom_net(ConvHead)),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(CoreSet(), custom_net(ConvHead)),
+        lambda m: m.fit(X, y),
         ValueError,
         "ConvHead has no torch.nn.Linear layer",
     ),
     (
         "DAL without nn.Linear",
-        lambda: learner_with(FAST["dal"], custom_net(ConvHead)),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(FAST["dal"], custom_net(ConvHead)),
+        lambda m: m.fit(X, y),
         ValueError,
         "ConvHead has no torch.nn.Linear layer",
     ),
     (
         "DensityWeighted embedding without nn.Linear",
-        lambda: learner_with(DensityWeighted(representation="embedding"), custom_net(ConvHead)),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(DensityWeighted(representation="embedding"), custom_net(ConvHead)),
+        lambda m: m.fit(X, y),
         ValueError,
         "ConvHead has no torch.nn.Linear layer",
     ),
     (
         "ALBL with CoreSet without nn.Linear",
-        lambda: learner_with(ALBL(), custom_net(ConvHead)),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(ALBL(), custom_net(ConvHead)),
+        lambda m: m.fit(X, y),
         ValueError,
         "ConvHead has no torch.nn.Linear layer",
     ),
     (
         "BALD without dropout",
-        lambda: learner_with(FAST["bald"], make_classifier_net(max_epochs=5, module__dropout=0)),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(FAST["bald"], make_classifier_net(max_epochs=5, module__dropout=0)),
+        lambda m: m.fit(X, y),
         ValueError,
         "need a network with a dropout layer.*MLP has none.*set module__dropout > 0",
     ),
     (
         "BALD on a user module without dropout",
-        lambda: learner_with(FAST["bald"], custom_net(SharedActivation)),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(FAST["bald"], custom_net(SharedActivation)),
+        lambda m: m.fit(X, y),
         ValueError,
         "SharedActivation has none. Add a torch.nn.Dropout layer to your module",
     ),
     (
         "DEIMOS on a CNN without dropout",
-        lambda: fitted_on_images(query_strategy=FAST["deimos"], module__dropout=0),
-        lambda m: m.query(IMAGE_POOL, 3),
+        lambda: unfitted(FAST["deimos"], _cnn(module__dropout=0)),
+        lambda m: m.fit(IMAGES, y),
         ValueError,
         "CNN has none. With skactive.nets.CNN, set module__dropout > 0",
     ),
     (
         "BatchBALD without dropout",
-        lambda: learner_with(
-            FAST["batchbald"], make_classifier_net(max_epochs=5, module__dropout=0)
-        ),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(FAST["batchbald"], make_classifier_net(max_epochs=5, module__dropout=0)),
+        lambda m: m.fit(X, y),
         ValueError,
         "need a network with a dropout layer",
     ),
     (
         "MaxVariance without dropout",
-        lambda: regressor_with(FAST["max_variance"], module__dropout=0),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor(FAST["max_variance"], module__dropout=0),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "need a network with a dropout layer",
     ),
     (
         "DEIMOS without dropout",
-        lambda: regressor_with(FAST["deimos"], module__dropout=0),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor(FAST["deimos"], module__dropout=0),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "need a network with a dropout layer",
     ),
@@ -788,8 +843,8 @@ STRATEGY_CASES = [
     ),
     (
         "DensityWeighted on a regressor",
-        lambda: regressor_with(DensityWeighted()),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor(DensityWeighted()),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "with a regressor set n_clusters",
     ),
@@ -816,43 +871,43 @@ STRATEGY_CASES = [
     ),
     (
         "LeastConfidence on a regressor",
-        lambda: regressor_with(LeastConfidence()),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor(LeastConfidence()),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "LeastConfidence needs class probabilities: use it with a classifier",
     ),
     (
         "Entropy on a regressor",
-        lambda: regressor_with("entropy"),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor("entropy"),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "Entropy needs class probabilities",
     ),
     (
         "BADGE on a regressor",
-        lambda: regressor_with(BADGE()),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor(BADGE()),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "BADGE needs class probabilities",
     ),
     (
         "EGL on a regressor",
-        lambda: regressor_with(EGL()),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor(EGL()),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "EGL needs class probabilities",
     ),
     (
         "BALD on a regressor",
-        lambda: regressor_with(FAST["bald"]),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted_regressor(FAST["bald"]),
+        lambda m: m.fit(X, X[:, 0]),
         ValueError,
         "BALD needs class probabilities",
     ),
     (
         "DAMI on a two-output regressor",
-        lambda: learner_with(DAMI(), make_regressor_net(max_epochs=5), X),
-        lambda m: m.query(POOL, 3),
+        lambda: unfitted(DAMI(), make_regressor_net(max_epochs=5), X),
+        lambda m: m.fit(X, X),
         ValueError,
         "DAMI needs one output to interpret: the regressor has 2 outputs",
     ),
@@ -916,9 +971,12 @@ class ImageAndCounts(nn.Module):
         return self.out(torch.relu(self.image(image.flatten(1)) + self.counts(counts)))
 
 
-def fitted_on_images(query_strategy="entropy", **net_params):
-    net = make_cnn_net(channels=(2,), hidden_size=8, max_epochs=3, **net_params)
-    return ActiveLearner(net, query_strategy=query_strategy, random_state=0).fit(IMAGES, y)
+def _cnn(**net_params):
+    return make_cnn_net(channels=(2,), hidden_size=8, max_epochs=3, **net_params)
+
+
+def fitted_on_images():
+    return ActiveLearner(_cnn(), random_state=0).fit(IMAGES, y)
 
 
 def fitted_on_dicts():

@@ -376,8 +376,8 @@ CLI_CASES = [
         demo("--initial-size", "many"),
         "argument --initial-size: invalid int value: 'many'",
     ),
-    ("no command", lambda f: [], "the following arguments are required: command"),
-    ("unknown command", lambda f: ["train"], "argument command: invalid choice: 'train'"),
+    ("no command", lambda f: [], "the following arguments are required: COMMAND"),
+    ("unknown command", lambda f: ["train"], "argument COMMAND: invalid choice: 'train'"),
     (
         "compare: unknown data set name",
         compare("mnist-60k"),
@@ -422,7 +422,7 @@ CLI_CASES = [
     (
         "compare: --budget above the rows",
         compare("ok", "--budget", "1000"),
-        "budget=1000 (1000 rows) exceeds the 30 training rows",
+        "--budget 1000 is more than the 30 training rows of a fold",
     ),
     ("compare: --folds 1", compare("ok", "--folds", "1"), "--folds must be at least 2"),
     (

@@ -136,3 +136,9 @@ def test_large_pool_benchmark_quick_mode(capsys, tmp_path):
     assert results["CoreSet"]["numpy_peak"] < 1.5 * embedding_bytes + 2**22 * 4
     out = capsys.readouterr().out
     assert "baseline" in out and "peak RSS" in out and "BADGE" in out
+
+
+def test_padded_forward_benchmark_quick_mode(capsys):
+    ratios = _load("bench_padded_forward").main(quick=True)
+    assert len(ratios) == 4 and all(r > 0 for r in ratios.values())
+    assert "ratio" in capsys.readouterr().out

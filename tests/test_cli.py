@@ -154,3 +154,142 @@ def test_compare_refuses_a_csv_it_cannot_use(small_csv, tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(_compare(small_csv, tmp_path, "--target", "a"))
     assert "Columns ['kind'] of small.csv are not numeric" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------ help and errors
+
+
+def test_parsing_and_help_do_not_import_torch():
+    # --help and argument errors must answer at once: torch (seconds to
+    # import) and scikit-learn load only when the work starts.
+    code = (
+        "import sys\n"
+        "from skactive._cli import main\n"
+        "for argv in (['--help'], ['compare', '--help'], ['demo', '--help'],\n"
+        "             ['compare', 'x', '--folds', '1'], ['demo', '--rounds', '-1']):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(sorted(m for m in ('torch', 'skorch') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_strategy_and_data_set_names_match_the_registries():
+    from skactive._cli import DATASET_NAMES, STOPPING_NAMES, STRATEGY_NAMES
+    from skactive.datasets import DATASETS
+    from skactive.stopping import STOPPING_ALIASES
+    from skactive.strategies import STRATEGY_ALIASES
+
+    assert list(STRATEGY_NAMES) == sorted(STRATEGY_ALIASES)
+    assert list(DATASET_NAMES) == sorted(DATASETS)
+    assert list(STOPPING_NAMES) == sorted(STOPPING_ALIASES)
+
+
+@pytest.mark.parametrize("command", ["compare", "demo"])
+def test_help_shows_defaults_and_documents_every_option(command, capsys, monkeypatch):
+    from skactive._cli import _parser
+
+    monkeypatch.setenv("COLUMNS", "400")  # no wrapping inside a default
+    _, commands = _parser()
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = capsys.readouterr().out
+    for action in commands[command]._actions:
+        assert action.help, f"{action.dest} has no help text"
+        if action.option_strings and action.default not in (None, False, "==SUPPRESS=="):
+            assert f"default: {action.default}" in " ".join(text.split()), action.dest
+    assert "(default: None)" not in text
+
+
+def test_top_level_help_is_plain_text(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert "``" not in text and ":mod:" not in text
+    assert "compare" in text and "demo" in text
+
+
+@pytest.mark.parametrize("command, argv", [("compare", ["satimage", "--folds", "1"]),
+                                           ("demo", ["--rounds", "-1"])])  # fmt: skip
+def test_errors_print_the_usage_of_the_subcommand(command, argv, capsys):
+    with pytest.raises(SystemExit):
+        main([command, *argv])
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: skactive {command} ")
+    assert f"skactive {command}: error:" in err
+
+
+@pytest.fixture
+def diagnosis_csv(tmp_path):
+    """A binary CSV whose string target ('B'/'M') is the FIRST column."""
+    rng = np.random.RandomState(0)
+    y = np.where(rng.rand(90) > 0.5, "M", "B")
+    X = rng.normal(size=(90, 2)) + (y == "M")[:, None]
+    path = tmp_path / "cancer.csv"
+    pd.DataFrame({"diagnosis": y, "a": X[:, 0], "b": X[:, 1]}).to_csv(path, index=False)
+    return path
+
+
+def _fails(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    return " ".join(capsys.readouterr().err.split())
+
+
+def test_a_text_first_column_suggests_target(diagnosis_csv, tmp_path, capsys):
+    err = _fails(["compare", str(diagnosis_csv), "--out", str(tmp_path / "o")], capsys)
+    assert "Columns ['diagnosis']" in err and "pass --target diagnosis" in err
+
+
+def test_a_too_large_default_budget_names_budget(diagnosis_csv, tmp_path, capsys):
+    argv = ["compare", str(diagnosis_csv), "--target", "diagnosis", "--out", str(tmp_path)]
+    err = _fails(argv, capsys)
+    assert "--budget 400 (the default) is more than the 60 training rows of a fold" in err
+    assert "pass --budget 60 or less, or a fraction" in err
+    err = _fails(argv + ["--budget", "40", "--initial-size", "70"], capsys)
+    assert "--initial-size 70 is more than the 60 training rows" in err
+
+
+def test_f1_on_string_labels_asks_for_pos_label_up_front(diagnosis_csv, tmp_path, capsys):
+    argv = ["compare", str(diagnosis_csv), "--target", "diagnosis", "--out", str(tmp_path),
+            "--scoring", "f1"]  # fmt: skip
+    err = _fails(argv, capsys)
+    assert "--scoring f1 needs the positive class" in err and "--pos-label M" in err
+    err = _fails(argv + ["--pos-label", "X"], capsys)
+    assert "--pos-label X is not a class of the target" in err
+
+
+def test_f1_with_pos_label_scores_the_named_class(diagnosis_csv, tmp_path, capsys):
+    from sklearn.metrics import f1_score
+
+    out = tmp_path / "o"
+    argv = ["compare", str(diagnosis_csv), "--target", "diagnosis", "--scoring", "f1",
+            "--pos-label", "M", "--strategies", "random", "--initial-size", "10",
+            "--query-size", "10", "--budget", "20", "--folds", "2", "--repeats", "1",
+            "--max-epochs", "2", "--out", str(out), "--quiet"]  # fmt: skip
+    assert main(argv) == 0
+    assert "f1 (positive class M)" in capsys.readouterr().out
+    scores = pd.read_csv(out / "results.csv")["score"]
+    assert ((scores >= 0) & (scores <= 1)).all()
+    # The scorer the command builds is f1 of class M.
+    from skactive._cli import _parser, _scoring
+
+    args = _parser()[0].parse_args(argv)
+    scorer = _scoring(args, np.array(["B", "M"]), True)
+
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class Fixed(ClassifierMixin, BaseEstimator):
+        classes_ = np.array(["B", "M"])
+
+        def predict(self, X):
+            return np.array(["M", "M", "B", "B"])
+
+    y_true = np.array(["M", "B", "B", "B"])
+    expected = f1_score(y_true, Fixed().predict(None), pos_label="M")
+    assert scorer(Fixed(), None, y_true) == pytest.approx(expected)

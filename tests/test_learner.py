@@ -250,7 +250,9 @@ def test_dataframe_input_to_a_plain_net(blobs):
     df = pd.DataFrame(X, columns=["x0", "x1"])
     learner = ActiveLearner(make_classifier_net(), random_state=0).fit(df, pd.Series(y))
     np.testing.assert_array_equal(learner.feature_names_in_, ["x0", "x1"])
-    assert learner.X_labeled_.dtype == np.float32
+    # The validated float32 rows, kept as a frame with the caller's index.
+    assert (learner.X_labeled_.dtypes == np.float32).all()
+    pd.testing.assert_index_equal(learner.X_labeled_.index, df.index)
     with pytest.warns(UserWarning, match="does not have valid feature names"):
         from_array = learner.query(X, 3)
     np.testing.assert_array_equal(learner.query(df, 3), from_array)
@@ -610,3 +612,51 @@ def test_torch_tensors_are_taken_like_the_arrays():
         )
         assert isinstance(tensors.X_labeled_, np.ndarray)
         np.testing.assert_array_equal(tensors.predict(rows[80:]), arrays.predict(rows[80:]))
+
+
+# ------------------------------------------------------------ pandas ids
+
+
+@pytest.mark.parametrize("pipeline", [False, True])
+def test_frames_keep_their_index_in_the_labelled_set(blobs, pipeline):
+    X, y = blobs
+    order = np.random.RandomState(0).permutation(len(X))
+    X, y = X[order], y[order]
+    ids = pd.Index([f"row{i}" for i in range(len(X))], name="id")
+    frame = pd.DataFrame(X, columns=["x0", "x1"], index=ids)
+    labels = pd.Series(y, index=ids)
+    net = make_classifier_net(max_epochs=3)
+    estimator = make_pipeline(StandardScaler(), net) if pipeline else net
+    learner = ActiveLearner(estimator, "random", random_state=0)
+    learner.fit(frame.iloc[:10], labels.iloc[:10])
+    pool = frame.iloc[10:]
+    positions = learner.query(pool, 4)  # positions into the pool: use .iloc
+    learner.teach(pool.iloc[positions], labels.iloc[10:].iloc[positions])
+    expected = list(ids[:10]) + list(pool.index[positions])
+    assert list(learner.X_labeled_.index) == expected
+    # The original ids recover the original rows and labels.
+    np.testing.assert_array_equal(
+        learner.X_labeled_.to_numpy(), frame.loc[expected].to_numpy(np.float32)
+    )
+    np.testing.assert_array_equal(learner.y_labeled_, labels.loc[expected].to_numpy())
+
+
+@pytest.mark.parametrize("pipeline", [False, True])
+def test_a_series_row_is_one_row(blobs, pipeline):
+    X, y = blobs
+    order = np.random.RandomState(0).permutation(len(X))
+    X, y = X[order], y[order]
+    frame = pd.DataFrame(X, columns=["x0", "x1"], index=np.arange(100, 100 + len(X)))
+    net = make_classifier_net(max_epochs=3)
+    estimator = make_pipeline(StandardScaler(), net) if pipeline else net
+    learner = ActiveLearner(estimator, "random", random_state=0).fit(frame.iloc[:10], y[:10])
+    row = frame.iloc[20]  # a Series indexed by the columns
+    np.testing.assert_array_equal(learner.predict(row), learner.predict(frame.iloc[[20]]))
+    np.testing.assert_array_equal(learner.query(row, 1), [0])
+    learner.teach(row, y[20])  # a scalar label for the one row
+    assert learner.X_labeled_.shape == (11, 2) and learner.X_labeled_.index[-1] == 120
+    assert learner.y_labeled_[-1] == y[20]
+    # A Series that is not a row of the fitted columns is refused as before.
+    with pytest.raises(ValueError), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "does not have valid feature names"
+        learner.predict(pd.Series([0.0, 1.0], index=["a", "b"]))

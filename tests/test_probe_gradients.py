@@ -227,7 +227,9 @@ def test_input_gradients_are_the_local_linear_model_dami_eq_2(blobs):
 
 def test_input_gradients_of_a_fixed_output_column(blobs):
     X, y = blobs
-    learner = ActiveLearner(make_regressor_net(max_epochs=5), random_state=0).fit(X, y * 1.0)
+    learner = ActiveLearner(make_regressor_net(max_epochs=5), "random", random_state=0).fit(
+        X, y * 1.0
+    )
     net = learner.network_
     got = probes.input_gradients(net, X[:10], batch_size=4, output=0)
     x = torch.as_tensor(X[:10]).requires_grad_(True)

@@ -367,7 +367,7 @@ class ActiveLearningSimulation(BaseEstimator):
         Query rounds completed (the seed set not counted).
     finished_ : bool
         Whether every planned round is completed.
-    results_ : pandas.DataFrame of shape (n_rounds_ + 1, 6)
+    results_ : pandas.DataFrame of shape (`n_rounds_` + 1, 6)
         One row per completed round, round 0 being the seed set, with the
         columns of :func:`simulate_active_learning`: ``round``,
         ``n_labeled``, ``score``, ``query_time``, ``fit_time``, ``queried``.

@@ -97,6 +97,18 @@ def _splittable(X):
     return X
 
 
+def _check_strategies(learner, named, X, y):
+    """Refuse a strategy that cannot work with the learner before the first run."""
+    from .._compatibility import check_compatibility
+
+    for name, strategy in named:
+        candidate = clone(learner).set_params(query_strategy=strategy)
+        try:
+            check_compatibility(candidate._resolve_strategy(), candidate, X, y)
+        except ValueError as error:
+            raise ValueError(f"Strategy {name!r}: {error} No run was started.") from None
+
+
 def _splits(cv, X, y, classifier, seed):
     """The (train, test) index pairs of one repeat."""
     if isinstance(cv, Integral) and not isinstance(cv, bool):
@@ -230,6 +242,7 @@ def cross_validate_strategies(
     _check_learner(learner)
     named = strategy_names(strategies)
     check_rows_and_labels(X, y)
+    _check_strategies(learner, named, X, y)
     if isinstance(n_repeats, bool) or not isinstance(n_repeats, Integral) or n_repeats < 1:
         raise ValueError(f"n_repeats must be a positive integer, got {n_repeats!r}.")
     if sum(v is not None for v in (initial_size, per_class)) != 1:
@@ -264,7 +277,7 @@ def cross_validate_strategies(
         delayed(_run)(clone(learner), strategy, X, y, train, test, initial, seed, kwargs)
         for _, (train, test, initial, seed, strategy) in todo
     )
-    outputs = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+    outputs = _dispatch(jobs, n_jobs)
     frames = dict(done)
     bar = tqdm(outputs, total=len(todo), disable=not verbose, desc="simulated runs")
     try:
@@ -308,6 +321,30 @@ def _cost_and_stopping_kwargs(stopping, costs, cost_budget, cost_aware, X):
         costs = check_simulation_costs(costs, cost_budget, _num_samples(X))
         kwargs.update(costs=costs, cost_budget=cost_budget, cost_aware=cost_aware)
     return kwargs
+
+
+def _dispatch(jobs, n_jobs):
+    """Run the jobs with joblib's active backend; yield their outputs in order.
+
+    Backends that stream results (loky, threading, Dask's) return a
+    generator, so each run is collected as soon as it is done. Ray's backend
+    returns whole lists only (``return_as="generator"`` is refused): the jobs
+    then go in waves of twice the backend's workers, so that a Ctrl-C still
+    keeps the waves completed before it. Either way the outputs are those of
+    ``n_jobs=1``: every seed was drawn before dispatch.
+    """
+    from joblib import effective_n_jobs
+    from joblib.parallel import get_active_backend
+
+    backend, _ = get_active_backend()
+    if getattr(backend, "supports_return_generator", False):
+        yield from Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+        return
+    jobs = list(jobs)
+    wave = 2 * max(1, effective_n_jobs(n_jobs))
+    with Parallel(n_jobs=n_jobs) as parallel:
+        for start in range(0, len(jobs), wave):
+            yield from parallel(jobs[start : start + wave])
 
 
 def _completed_runs(completed, random_state, keys):

@@ -5,6 +5,7 @@ leave torch's generators, each submodule's train/eval flag and the grad
 mode as they were, even when an error is raised.
 """
 
+from collections.abc import Mapping
 from contextlib import contextmanager
 
 import numpy as np
@@ -64,6 +65,36 @@ def _first(output):
     return output[0] if isinstance(output, (tuple, list)) else output
 
 
+#: Every forward pass of :func:`iter_network_output` has a multiple of this
+#: many rows. A matrix product's rounding depends on how many rows it has:
+#: BLAS kernels take other code paths (another summation order) for a few
+#: rows or a ragged tail, so a row predicted alone could differ from the same
+#: row predicted among others by one unit in the last place of float32. On
+#: multiples of 16 rows the row-by-row result is the same whatever the other
+#: rows and the chunk's length, so predictions do not depend on which other
+#: rows share a batch. At most 15 rows are added per chunk.
+ROW_MULTIPLE = 16
+
+
+def _padded(chunk):
+    """``chunk`` with its last row repeated up to a multiple of ROW_MULTIPLE rows.
+
+    A dict chunk is padded entry by entry.
+    """
+    if isinstance(chunk, Mapping):
+        return {key: _padded(value) for key, value in chunk.items()}
+    if not isinstance(chunk, torch.Tensor) or chunk.ndim == 0:
+        return chunk
+    pad = -chunk.shape[0] % ROW_MULTIPLE
+    if pad == 0:
+        return chunk
+    return torch.cat([chunk, chunk[-1:].expand(pad, *chunk.shape[1:])], dim=0)
+
+
+def _chunk_length(chunk):
+    return next(iter(chunk.values())).shape[0] if isinstance(chunk, Mapping) else chunk.shape[0]
+
+
 def _numpy(tensor):
     return tensor.detach().to("cpu").numpy()
 
@@ -96,7 +127,9 @@ def iter_network_output(net, X, *, batch_size):
     nonlinearity = net._get_predict_nonlinearity()
     with evaluating(net.module_):
         for start, chunk in iter_chunks(net, X, batch_size):
-            output = _numpy(nonlinearity(_first(net.infer(chunk))))
+            # Padded rows (see ROW_MULTIPLE) are dropped before the nonlinearity.
+            raw = _first(net.infer(_padded(chunk)))[: _chunk_length(chunk)]
+            output = _numpy(nonlinearity(raw))
             if output.ndim == 1:
                 output = output[:, None]
             yield start, output

@@ -24,6 +24,7 @@ from ._bayesian import BALD, BatchBALD, MaxVariance
 from ._dal import DAL
 from ._deimos import DEIMOS
 from ._density import DensityWeighted
+from ._distributed import RANKING_STRATEGIES, prefilter_query, query_dask_pool
 from ._egl import EGL
 from ._kcenter import DAMI, CoreSet
 from ._random import Random
@@ -67,7 +68,10 @@ __all__ = [
     "Margin",
     "MaxVariance",
     "QueryStrategy",
+    "RANKING_STRATEGIES",
     "Random",
     "STRATEGY_ALIASES",
     "UtilityStrategy",
+    "prefilter_query",
+    "query_dask_pool",
 ]

@@ -105,13 +105,13 @@ def test_networks_without_dropout_are_refused(strategy, task, data):
     X, y, pool = data
     make_net = make_classifier_net if task == "classifier" else make_regressor_net
     net = make_net(module__dropout=0.0, max_epochs=2)
-    learner = ActiveLearner(net, query_strategy=strategy, random_state=0).fit(X, 1.0 * y)
+    learner = ActiveLearner(net, query_strategy=strategy, random_state=0)
     if task == "regressor" and isinstance(strategy, (BALD, BatchBALD)):
         match = "needs class probabilities"
     else:
         match = "dropout layer"
-    with pytest.raises(ValueError, match=match):
-        learner.query(pool, 3)
+    with pytest.raises(ValueError, match=match):  # at fit, before any training
+        learner.fit(X, 1.0 * y)
 
 
 @pytest.mark.parametrize(

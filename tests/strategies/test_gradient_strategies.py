@@ -30,7 +30,7 @@ def classifier(data):
 @pytest.fixture(scope="module")
 def regressor(data):
     X, y, _ = data
-    return ActiveLearner(make_regressor_net(), random_state=0).fit(X, X[:, 0] - X[:, 1])
+    return ActiveLearner(make_regressor_net(), "random", random_state=0).fit(X, X[:, 0] - X[:, 1])
 
 
 def _module(learner):
@@ -149,7 +149,7 @@ def test_classification_only_strategies_refuse_a_regressor(strategy, regressor, 
 
 def test_dami_refuses_a_multi_output_regressor(data):
     X, _, pool = data
-    learner = ActiveLearner(make_regressor_net(max_epochs=2), random_state=0)
+    learner = ActiveLearner(make_regressor_net(max_epochs=2), "random", random_state=0)
     learner.fit(X, np.column_stack([X[:, 0], X[:, 1]]))
     with pytest.raises(ValueError, match="one output to interpret"):
         DAMI().query(learner, pool, 5)
