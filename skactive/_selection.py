@@ -128,7 +128,9 @@ class _RowDots:
 
     def __init__(self, A):
         self.A = A
-        self.rows = np.zeros(_CHUNK_ROWS + _BLAS_ALIGN, dtype=np.intp)
+        n_buffer = int(_DENSE_SHARE * _CHUNK_ROWS) + _BLAS_ALIGN
+        self.rows = np.zeros(n_buffer, dtype=np.intp)
+        self.buffer = np.empty((n_buffer, A.shape[1]), dtype=A.dtype)
 
     def __call__(self, start, stop, rows, v):
         """(A @ v)[start:stop] if ``rows`` is None, else (A @ v)[rows]."""
@@ -136,10 +138,17 @@ class _RowDots:
             return self.A[start:stop] @ v
         n_rows = rows.shape[0]
         n_padded = -(-n_rows // _BLAS_ALIGN) * _BLAS_ALIGN
+        if n_padded > self.rows.shape[0]:  # only where _DENSE_SHARE was raised
+            self.rows = np.zeros(n_padded, dtype=np.intp)
+            self.buffer = np.empty((n_padded, self.A.shape[1]), dtype=self.A.dtype)
         self.rows[:n_rows] = rows
         self.rows[n_rows:n_padded] = rows[0]
-        # Fancy indexing gathers rows faster than np.take(..., out=).
-        return (self.A[self.rows[:n_padded]] @ v)[:n_rows]
+        # mode="clip" lets np.take write straight into the buffer (the rows
+        # are in range).
+        block = np.take(
+            self.A, self.rows[:n_padded], axis=0, out=self.buffer[:n_padded], mode="clip"
+        )
+        return (block @ v)[:n_rows]
 
 
 def _roundoff_slack(n_dims, dtype):
