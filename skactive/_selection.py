@@ -5,6 +5,8 @@ learner or a strategy): finite floating arrays of the documented shapes, and
 ``k`` within range. Prior validation of data is assumed.
 """
 
+from functools import partial
+
 import numpy as np
 
 __all__ = [
@@ -96,14 +98,15 @@ def _closing_start(n_samples):
     return n_samples - n_closing if n_samples >= n_closing + _BLAS_ALIGN else 0
 
 
-def _rows_to_update(lower, nearest, reach, closing, n_samples):
+def _rows_to_update(lower, nearest, reach, closing, n_samples, refine=None):
     """Yield ``(start, stop, rows)``: the rows of one chunk that may change.
 
     ``rows`` is ``None`` for the whole of ``start:stop``, else sorted row
     indices within it. A row may change unless its nearest centre ``a``
     satisfies ``lower[a] >= reach[row]``; with ``lower`` ``None`` every row
-    may. Chunks below ``closing`` hold a multiple of ``_BLAS_ALIGN`` rows;
-    the closing block ``closing:n_samples`` is always yielded whole.
+    may. ``refine``, if given, maps those rows to the ones a second test
+    leaves. Chunks below ``closing`` hold a multiple of ``_BLAS_ALIGN``
+    rows; the closing block ``closing:n_samples`` is always yielded whole.
     """
     for start in range(0, closing, _CHUNK_ROWS):
         stop = min(closing, start + _CHUNK_ROWS)
@@ -112,11 +115,73 @@ def _rows_to_update(lower, nearest, reach, closing, n_samples):
             continue
         may_change = lower[nearest[start:stop]] < reach[start:stop]
         n_rows = int(np.count_nonzero(may_change))
+        if n_rows and refine is not None:
+            rows = refine(np.flatnonzero(may_change) + start)
+            n_rows = rows.shape[0]
         if n_rows > _DENSE_SHARE * (stop - start):
             yield start, stop, None
         elif n_rows:
-            yield start, stop, np.flatnonzero(may_change) + start
+            yield start, stop, rows if refine is not None else np.flatnonzero(may_change) + start
     yield closing, n_samples, None
+
+
+#: Principal directions the projection bound of k_center_greedy keeps.
+_N_DIRECTIONS = 16
+
+
+class _ProjectionBound:
+    """Lower bounds on distances from their projection on a few principal directions.
+
+    For ``P`` with orthonormal rows, ``‖P (x − c)‖ ≤ ‖x − c‖``. ``P`` holds
+    the ``_N_DIRECTIONS`` leading principal directions of a fixed, evenly
+    spaced sample of the rows (no randomness), so on embeddings of low
+    intrinsic dimension the bound is close to the distance itself; it is
+    kept in float64, with the rounding of the projections bounded.
+
+    (n_samples, n_features) -> projections (n_samples, _N_DIRECTIONS), float64.
+    """
+
+    def __init__(self, X, norms, s):
+        n_samples, n_features = X.shape
+        sample = X[np.linspace(0, n_samples - 1, min(n_samples, 2048)).astype(np.intp)]
+        sample = sample.astype(np.float64)
+        sample -= sample.mean(axis=0)
+        directions = np.linalg.svd(sample, full_matrices=False)[2][:_N_DIRECTIONS]
+        Q = np.linalg.qr(directions.T)[0]  # (n_features, m), orthonormal columns
+        m = Q.shape[1]
+        # Stored in float32 (one cache line a row for m = 16): rounding adds
+        # at most u₃₂ ‖P x‖ ≤ u₃₂ ‖x‖ to each row's error.
+        self.Z = np.empty((n_samples, m), dtype=np.float32)
+        for start in range(0, n_samples, _CHUNK_ROWS):
+            block = X[start : start + _CHUNK_ROWS].astype(np.float64)
+            self.Z[start : start + _CHUNK_ROWS] = block @ Q
+        # ‖P v‖ ≤ √(1 + ‖QᵀQ − I‖_F) ‖v‖, and each row of Z is within
+        # (√m (d + 2) u₆₄ + u₃₂) ‖x‖ of its exact value, doubled here.
+        gram_error = float(np.linalg.norm(Q.T @ Q - np.eye(m)))
+        u64, u32 = float(np.finfo(np.float64).eps), float(np.finfo(np.float32).eps)
+        self.shrink = (1.0 - 2 * (m + 2) * u32) / np.sqrt(1.0 + gram_error + 1e-15)
+        self.error = 2.0 * (np.sqrt(m) * (n_features + 2) * u64 + u32) * norms
+        self.s, self.norms = s, norms
+
+    def refine(self, rows, c, sq_dist):
+        """The ``rows`` whose squared distance to row ``c`` may fall below ``sq_dist[rows]``."""
+        # In float32: the difference and the sum of squares lose at most a
+        # relative (m + 2) u₃₂ of ‖diff‖², allowed for in shrink.
+        diff = self.Z[rows]
+        diff -= self.Z[c]
+        lower = np.sqrt(np.einsum("ij,ij->i", diff, diff), dtype=np.float64)
+        lower -= self.error[rows]
+        lower -= self.error[c]
+        lower *= self.shrink
+        np.maximum(lower, 0.0, out=lower)
+        np.square(lower, out=lower)
+        # Skip x if d(x, c)² ≥ lower² ≥ D²(x) + ε(x, c): the computed
+        # squared distance is then at least the stored one.
+        slack = self.norms[rows] + self.norms[c]
+        np.square(slack, out=slack)
+        slack *= self.s
+        slack += sq_dist[rows]
+        return rows[lower < slack]
 
 
 class _RowDots:
@@ -502,7 +567,7 @@ def k_center_greedy(X, k, centres, random_state):
     X_sq_norms = _row_dot(X, X)
     sq_dist = np.empty(n_samples, dtype=X_sq_norms.dtype)
     # nearest[i]: the centre at sq_dist[i]; centres first, then the picks.
-    nearest = np.empty(n_samples, dtype=np.int64)
+    nearest = np.empty(n_samples, dtype=np.int32 if n_centres + k < 2**31 else np.int64)
     _sq_dist_to_nearest(X, X_sq_norms, centres, out=sq_dist, nearest=nearest)
     c_sq_norms = _row_dot(centres, centres).astype(np.float64)
 
@@ -512,6 +577,9 @@ def k_center_greedy(X, k, centres, random_state):
         bounds.set(slice(None), sq_dist, np.sqrt(c_sq_norms)[nearest])
     dots = _RowDots(X)
     closing = _closing_start(n_samples)
+    projection = None
+    if X.shape[1] > 2 * _N_DIRECTIONS and closing:
+        projection = _ProjectionBound(X, bounds.norms, bounds.s)
     picked = np.empty((k, X.shape[1]), dtype=X.dtype)
     picked_norms = np.empty(k, dtype=np.float64)
     indices = np.empty(k, dtype=np.int64)
@@ -533,7 +601,11 @@ def k_center_greedy(X, k, centres, random_state):
             cc[n_centres:] += picked_norms[:t]
             cc += float(norm_c)
             lower = bounds.thresholds(cc, np.concatenate([c_sq_norms, picked_norms[:t]]), norm_c)
-        for start, stop, rows in _rows_to_update(lower, nearest, bounds.reach, closing, n_samples):
+        refine = None
+        if projection is not None:
+            refine = partial(projection.refine, c=index, sq_dist=sq_dist)
+        updates = _rows_to_update(lower, nearest, bounds.reach, closing, n_samples, refine)
+        for start, stop, rows in updates:
             part = slice(start, stop) if rows is None else rows
             # The arithmetic of a full pass, row for row.
             dot = dots(start, stop, rows, x_c)
