@@ -125,6 +125,11 @@ def _rows_to_update(lower, nearest, reach, closing, n_samples, refine=None):
     yield closing, n_samples, None
 
 
+#: k_center_greedy stops testing rows while a pick computes more than this
+#: share of them, and tests again every _RETEST picks.
+_TEST_SHARE = 0.5
+_RETEST = 8
+
 #: Principal directions the projection bound of k_center_greedy keeps.
 _N_DIRECTIONS = 16
 
@@ -580,6 +585,7 @@ def k_center_greedy(X, k, centres, random_state):
     projection = None
     if X.shape[1] > 2 * _N_DIRECTIONS and closing:
         projection = _ProjectionBound(X, bounds.norms, bounds.s)
+    computed = 0
     picked = np.empty((k, X.shape[1]), dtype=X.dtype)
     picked_norms = np.empty(k, dtype=np.float64)
     indices = np.empty(k, dtype=np.int64)
@@ -593,7 +599,11 @@ def k_center_greedy(X, k, centres, random_state):
         norm_c = X_sq_norms[index]
         picked[t], picked_norms[t] = x_c, norm_c
         lower = None
-        if t > 0 or n_centres > 0:
+        # Where the bounds let most rows through (e.g. isotropic noise of
+        # many dimensions) testing costs more than it saves: the next picks
+        # then compute every row, and test again every _RETEST picks.
+        testing = computed <= _TEST_SHARE * n_samples or t % _RETEST == 0
+        if (t > 0 or n_centres > 0) and testing:
             # Lower bound on the exact distance from every centre a to c.
             cc = np.concatenate([centres @ x_c, picked[:t] @ x_c]).astype(np.float64)
             cc *= -2.0
@@ -602,11 +612,13 @@ def k_center_greedy(X, k, centres, random_state):
             cc += float(norm_c)
             lower = bounds.thresholds(cc, np.concatenate([c_sq_norms, picked_norms[:t]]), norm_c)
         refine = None
-        if projection is not None:
+        if projection is not None and testing:
             refine = partial(projection.refine, c=index, sq_dist=sq_dist)
         updates = _rows_to_update(lower, nearest, bounds.reach, closing, n_samples, refine)
+        computed = 0
         for start, stop, rows in updates:
             part = slice(start, stop) if rows is None else rows
+            computed += stop - start if rows is None else rows.shape[0]
             # The arithmetic of a full pass, row for row.
             dot = dots(start, stop, rows, x_c)
             dot *= -2.0

@@ -409,3 +409,11 @@ def test_pruning_skips_most_rows_on_clustered_data(monkeypatch):
     computed.clear()
     kmeans_pp_factored(X[:, :4], X, 200, np.random.RandomState(0))
     assert sum(computed) < 0.3 * X.shape[0] * 200, sum(computed) / (X.shape[0] * 200)
+
+
+def test_k_center_on_isotropic_noise_stops_testing_but_picks_the_same(one_blas_thread):
+    # In 64 independent dimensions the bounds let almost every row through;
+    # the kernel then computes every row for a while: same picks either way.
+    X = np.random.RandomState(0).normal(size=(3000, 64)).astype(np.float32)
+    got = k_center_greedy(X, 100, X[:3], None)
+    np.testing.assert_array_equal(got, _reference_k_center_greedy(X, 100, X[:3], None))
