@@ -140,10 +140,10 @@ class _ProjectionBound:
     For ``P`` with orthonormal rows, ``‖P (x − c)‖ ≤ ‖x − c‖``. ``P`` holds
     the ``_N_DIRECTIONS`` leading principal directions of a fixed, evenly
     spaced sample of the rows (no randomness), so on embeddings of low
-    intrinsic dimension the bound is close to the distance itself; it is
-    kept in float64, with the rounding of the projections bounded.
+    intrinsic dimension the bound is close to the distance itself. The
+    projections are stored in float32, their rounding bounded.
 
-    (n_samples, n_features) -> projections (n_samples, _N_DIRECTIONS), float64.
+    (n_samples, n_features) -> projections (n_samples, _N_DIRECTIONS), float32.
     """
 
     def __init__(self, X, norms, s):
@@ -167,26 +167,36 @@ class _ProjectionBound:
         self.shrink = (1.0 - 2 * (m + 2) * u32) / np.sqrt(1.0 + gram_error + 1e-15)
         self.error = 2.0 * (np.sqrt(m) * (n_features + 2) * u64 + u32) * norms
         self.s, self.norms = s, norms
+        # need[x]: how far the projection of x must lie from that of a new
+        # centre c, less the part that depends on c only, for the computed
+        # squared distance to c to be at least the stored one D²(x). With
+        # ε(x, c) = s (‖x‖ + ‖c‖)² ≤ 2s‖x‖² + 2s‖c‖²,
+        # d(x, c) ≥ √(D²(x) + 2s‖x‖²) + √(2s) ‖c‖ is enough, and
+        # d(x, c) ≥ shrink ‖Z_x − Z_c‖ − error_x − error_c.
+        self.need = np.empty(n_samples)
 
-    def refine(self, rows, c, sq_dist):
-        """The ``rows`` whose squared distance to row ``c`` may fall below ``sq_dist[rows]``."""
+    def set(self, rows, sq_dist):
+        """``rows`` now lie at squared distance ``sq_dist`` from their nearest centre."""
+        r = self.norms[rows] ** 2
+        r *= 2.0 * self.s
+        r += sq_dist
+        np.sqrt(r, out=r)
+        r += self.error[rows]
+        r /= self.shrink
+        self.need[rows] = r
+
+    def refine(self, rows, c):
+        """The ``rows`` whose computed squared distance to row ``c`` may fall below D²."""
         # In float32: the difference and the sum of squares lose at most a
         # relative (m + 2) u₃₂ of ‖diff‖², allowed for in shrink.
         diff = self.Z[rows]
         diff -= self.Z[c]
-        lower = np.sqrt(np.einsum("ij,ij->i", diff, diff), dtype=np.float64)
-        lower -= self.error[rows]
-        lower -= self.error[c]
-        lower *= self.shrink
-        np.maximum(lower, 0.0, out=lower)
-        np.square(lower, out=lower)
-        # Skip x if d(x, c)² ≥ lower² ≥ D²(x) + ε(x, c): the computed
-        # squared distance is then at least the stored one.
-        slack = self.norms[rows] + self.norms[c]
-        np.square(slack, out=slack)
-        slack *= self.s
-        slack += sq_dist[rows]
-        return rows[lower < slack]
+        projected = np.einsum("ij,ij->i", diff, diff)
+        beta = (self.error[c] + np.sqrt(2.0 * self.s) * self.norms[c]) / self.shrink
+        threshold = self.need[rows]
+        threshold += beta
+        np.square(threshold, out=threshold)
+        return rows[projected < threshold]
 
 
 class _RowDots:
@@ -585,6 +595,7 @@ def k_center_greedy(X, k, centres, random_state):
     projection = None
     if X.shape[1] > 2 * _N_DIRECTIONS and closing:
         projection = _ProjectionBound(X, bounds.norms, bounds.s)
+        projection.set(slice(None), sq_dist)
     computed = 0
     picked = np.empty((k, X.shape[1]), dtype=X.dtype)
     picked_norms = np.empty(k, dtype=np.float64)
@@ -613,7 +624,7 @@ def k_center_greedy(X, k, centres, random_state):
             lower = bounds.thresholds(cc, np.concatenate([c_sq_norms, picked_norms[:t]]), norm_c)
         refine = None
         if projection is not None and testing:
-            refine = partial(projection.refine, c=index, sq_dist=sq_dist)
+            refine = partial(projection.refine, c=index)
         updates = _rows_to_update(lower, nearest, bounds.reach, closing, n_samples, refine)
         computed = 0
         for start, stop, rows in updates:
@@ -630,6 +641,8 @@ def k_center_greedy(X, k, centres, random_state):
             sq_dist[changed] = dot[closer]
             nearest[changed] = n_centres + t
             bounds.set(changed, sq_dist[changed], bounds.norms[index])
+            if projection is not None:
+                projection.set(changed, sq_dist[changed])
         # Mark a picked row below every distance so that it is never picked
         # again, even when all remaining rows coincide with centres.
         sq_dist[index] = -1.0
