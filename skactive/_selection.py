@@ -128,7 +128,7 @@ def _rows_to_update(lower, nearest, reach, closing, n_samples, refine=None):
 #: k_center_greedy stops testing rows while a pick computes more than this
 #: share of them, and tests again every _RETEST picks.
 _TEST_SHARE = 0.5
-_RETEST = 8
+_RETEST = 32
 
 #: Principal directions the projection bound of k_center_greedy keeps.
 _N_DIRECTIONS = 16
