@@ -77,11 +77,14 @@ def top_k(utility, k, random_state):
 # ``‖x‖² + ‖c‖² − 2 x·c`` computed in a dtype of unit roundoff ``u`` over
 # ``m`` coordinates is within ``(m + 8) u (‖x‖ + ‖c‖)²`` of the exact one
 # (Higham, 2002, §3.1, with room to spare), and the bounds below are widened
-# by that much.
+# by that much. k-center adds a second test for the rows the first keeps:
+# their distance projected on a few principal directions (_ProjectionBound).
 
 #: Rows of the pool the gathered blocks are padded to a multiple of, and the
-#: minimum length of the pool's closing block (a multiple of the row-group
-#: width of the gemv kernels of OpenBLAS, MKL and Accelerate, all <= 32).
+#: minimum length of the pool's closing block: a multiple of the row-group
+#: width of the gemv kernels (4 in OpenBLAS's x86 kernels, where the equality
+#: with a full pass is tested; a BLAS grouping rows by another divisor of 32
+#: is covered too).
 _BLAS_ALIGN = 32
 
 #: Rows of the pool examined at once (a multiple of _BLAS_ALIGN).
