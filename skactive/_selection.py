@@ -5,6 +5,8 @@ learner or a strategy): finite floating arrays of the documented shapes, and
 ``k`` within range. Prior validation of data is assumed.
 """
 
+from functools import partial
+
 import numpy as np
 
 __all__ = [
@@ -58,6 +60,232 @@ def top_k(utility, k, random_state):
     # (random) relabelled order.
     chosen = chosen[np.argsort(-shuffled[chosen], kind="stable")]
     return order[chosen].astype(np.int64, copy=False)
+
+
+# ------------------------------------------------------------------ pruning
+#
+# The greedy kernels below skip, at each pick, the rows whose nearest-centre
+# distance provably cannot change (Elkan, 2003, Lemma 1: if d(a, c) >= 2 d(x, a)
+# then d(x, c) >= d(x, a)). The rows that are computed must get the very bits
+# a full pass over the pool would give them, so that the running minimum, and
+# hence every pick, stays what it was: the dot products of the surviving rows
+# are taken by the same BLAS routine (gemv) on a gathered block whose length
+# is a multiple of ``_BLAS_ALIGN``, where the kernels process rows in groups,
+# and the last rows of the pool (the ones a full pass hands to the routine's
+# ragged-end code) are always taken by one separate call ending where a full
+# pass ends. Rounding is bounded openly: each squared distance
+# ``‖x‖² + ‖c‖² − 2 x·c`` computed in a dtype of unit roundoff ``u`` over
+# ``m`` coordinates is within ``(m + 8) u (‖x‖ + ‖c‖)²`` of the exact one
+# (Higham, 2002, §3.1, with room to spare), and the bounds below are widened
+# by that much. k-center adds a second test for the rows the first keeps:
+# their distance projected on a few principal directions (_ProjectionBound).
+
+#: Rows of the pool the gathered blocks are padded to a multiple of, and the
+#: minimum length of the pool's closing block: a multiple of the row-group
+#: width of the gemv kernels (4 in OpenBLAS's x86 kernels, where the equality
+#: with a full pass is tested; a BLAS grouping rows by another divisor of 32
+#: is covered too).
+_BLAS_ALIGN = 32
+
+#: Rows of the pool examined at once (a multiple of _BLAS_ALIGN).
+_CHUNK_ROWS = 8192
+
+#: Above this share of rows to compute, a chunk is computed whole, in place,
+#: rather than gathered.
+_DENSE_SHARE = 0.25
+
+
+def _closing_start(n_samples):
+    """First row of the closing block, always computed by a call of its own."""
+    n_closing = n_samples % _BLAS_ALIGN + _BLAS_ALIGN
+    return n_samples - n_closing if n_samples >= n_closing + _BLAS_ALIGN else 0
+
+
+def _rows_to_update(lower, nearest, reach, closing, n_samples, refine=None):
+    """Yield ``(start, stop, rows)``: the rows of one chunk that may change.
+
+    ``rows`` is ``None`` for the whole of ``start:stop``, else sorted row
+    indices within it. A row may change unless its nearest centre ``a``
+    satisfies ``lower[a] >= reach[row]``; with ``lower`` ``None`` every row
+    may. ``refine``, if given, maps those rows to the ones a second test
+    leaves. Chunks below ``closing`` hold a multiple of ``_BLAS_ALIGN``
+    rows; the closing block ``closing:n_samples`` is always yielded whole.
+    """
+    for start in range(0, closing, _CHUNK_ROWS):
+        stop = min(closing, start + _CHUNK_ROWS)
+        if lower is None:
+            yield start, stop, None
+            continue
+        may_change = lower[nearest[start:stop]] < reach[start:stop]
+        n_rows = int(np.count_nonzero(may_change))
+        if n_rows and refine is not None:
+            rows = refine(np.flatnonzero(may_change) + start)
+            n_rows = rows.shape[0]
+        if n_rows > _DENSE_SHARE * (stop - start):
+            yield start, stop, None
+        elif n_rows:
+            yield start, stop, rows if refine is not None else np.flatnonzero(may_change) + start
+    yield closing, n_samples, None
+
+
+#: k_center_greedy stops testing rows while a pick computes more than this
+#: share of them, and tests again every _RETEST picks.
+_TEST_SHARE = 0.5
+_RETEST = 32
+
+#: Principal directions the projection bound of k_center_greedy keeps.
+_N_DIRECTIONS = 16
+
+
+class _ProjectionBound:
+    """Lower bounds on distances from their projection on a few principal directions.
+
+    For ``P`` with orthonormal rows, ``‖P (x − c)‖ ≤ ‖x − c‖``. ``P`` holds
+    the ``_N_DIRECTIONS`` leading principal directions of a fixed, evenly
+    spaced sample of the rows (no randomness), so on embeddings of low
+    intrinsic dimension the bound is close to the distance itself. The
+    projections are stored in float32, their rounding bounded.
+
+    (n_samples, n_features) -> projections (n_samples, _N_DIRECTIONS), float32.
+    """
+
+    def __init__(self, X, norms, s):
+        n_samples, n_features = X.shape
+        sample = X[np.linspace(0, n_samples - 1, min(n_samples, 2048)).astype(np.intp)]
+        sample = sample.astype(np.float64)
+        sample -= sample.mean(axis=0)
+        directions = np.linalg.svd(sample, full_matrices=False)[2][:_N_DIRECTIONS]
+        Q = np.linalg.qr(directions.T)[0]  # (n_features, m), orthonormal columns
+        m = Q.shape[1]
+        # Stored in float32 (one cache line a row for m = 16): rounding adds
+        # at most u₃₂ ‖P x‖ ≤ u₃₂ ‖x‖ to each row's error.
+        self.Z = np.empty((n_samples, m), dtype=np.float32)
+        for start in range(0, n_samples, _CHUNK_ROWS):
+            block = X[start : start + _CHUNK_ROWS].astype(np.float64)
+            self.Z[start : start + _CHUNK_ROWS] = block @ Q
+        # ‖P v‖ ≤ √(1 + ‖QᵀQ − I‖_F) ‖v‖, and each row of Z is within
+        # (√m (d + 2) u₆₄ + u₃₂) ‖x‖ of its exact value, doubled here.
+        gram_error = float(np.linalg.norm(Q.T @ Q - np.eye(m)))
+        u64, u32 = float(np.finfo(np.float64).eps), float(np.finfo(np.float32).eps)
+        self.shrink = (1.0 - 2 * (m + 2) * u32) / np.sqrt(1.0 + gram_error + 1e-15)
+        self.error = 2.0 * (np.sqrt(m) * (n_features + 2) * u64 + u32) * norms
+        self.s, self.norms = s, norms
+        # need[x]: how far the projection of x must lie from that of a new
+        # centre c, less the part that depends on c only, for the computed
+        # squared distance to c to be at least the stored one D²(x). With
+        # ε(x, c) = s (‖x‖ + ‖c‖)² ≤ 2s‖x‖² + 2s‖c‖²,
+        # d(x, c) ≥ √(D²(x) + 2s‖x‖²) + √(2s) ‖c‖ is enough, and
+        # d(x, c) ≥ shrink ‖Z_x − Z_c‖ − error_x − error_c.
+        self.need = np.empty(n_samples)
+
+    def set(self, rows, sq_dist):
+        """``rows`` now lie at squared distance ``sq_dist`` from their nearest centre."""
+        r = self.norms[rows] ** 2
+        r *= 2.0 * self.s
+        r += sq_dist
+        np.sqrt(r, out=r)
+        r += self.error[rows]
+        r /= self.shrink
+        self.need[rows] = r
+
+    def refine(self, rows, c):
+        """The ``rows`` whose computed squared distance to row ``c`` may fall below D²."""
+        # In float32: the difference and the sum of squares lose at most a
+        # relative (m + 2) u₃₂ of ‖diff‖², allowed for in shrink.
+        diff = self.Z[rows]
+        diff -= self.Z[c]
+        projected = np.einsum("ij,ij->i", diff, diff)
+        beta = (self.error[c] + np.sqrt(2.0 * self.s) * self.norms[c]) / self.shrink
+        threshold = self.need[rows]
+        threshold += beta
+        np.square(threshold, out=threshold)
+        return rows[projected < threshold]
+
+
+class _RowDots:
+    """``(A @ v)[rows]`` for chosen rows, bit for bit as a full ``A @ v`` gives.
+
+    The rows are gathered into a block padded to a multiple of
+    ``_BLAS_ALIGN`` rows, or taken in place for a whole chunk.
+    """
+
+    def __init__(self, A):
+        self.A = A
+        n_buffer = int(_DENSE_SHARE * _CHUNK_ROWS) + _BLAS_ALIGN
+        self.rows = np.zeros(n_buffer, dtype=np.intp)
+        self.buffer = np.empty((n_buffer, A.shape[1]), dtype=A.dtype)
+
+    def __call__(self, start, stop, rows, v):
+        """(A @ v)[start:stop] if ``rows`` is None, else (A @ v)[rows]."""
+        if rows is None:
+            return self.A[start:stop] @ v
+        n_rows = rows.shape[0]
+        n_padded = -(-n_rows // _BLAS_ALIGN) * _BLAS_ALIGN
+        if n_padded > self.rows.shape[0]:  # only where _DENSE_SHARE was raised
+            self.rows = np.zeros(n_padded, dtype=np.intp)
+            self.buffer = np.empty((n_padded, self.A.shape[1]), dtype=self.A.dtype)
+        self.rows[:n_rows] = rows
+        self.rows[n_rows:n_padded] = rows[0]
+        # mode="clip" lets np.take write straight into the buffer (the rows
+        # are in range).
+        block = np.take(
+            self.A, self.rows[:n_padded], axis=0, out=self.buffer[:n_padded], mode="clip"
+        )
+        return (block @ v)[:n_rows]
+
+
+def _roundoff_slack(n_dims, dtype):
+    """``(n_dims + 8) u``: the relative rounding allowance of one distance."""
+    return (n_dims + 8) * float(np.finfo(dtype).eps)
+
+
+class _Bounds:
+    """Per-row test that a new centre cannot bring a row closer (Elkan, Lemma 1).
+
+    With ``a`` the nearest centre of ``x``, ``c`` the new one, exact distances
+    ``d`` and computed squared distances within ``ε(x, y) = s (‖x‖ + ‖y‖)²``
+    of the exact ones: ``u = √(D²(x) + ε(x, a)) ≥ d(x, a)``, and if
+    ``d̲(a, c) − √s ‖c‖ ≥ 2u + √s ‖x‖`` (``d̲`` a lower bound on ``d``) then
+    ``d(x, c) ≥ d(a, c) − d(x, a) ≥ √(u² + ε(x, c))``, so the computed squared
+    distance to ``c`` is at least the stored ``D²(x)``: the running minimum
+    keeps its value. ``reach[x]`` holds the right-hand side; rows that must
+    never change hold ``-inf``.
+
+    (n_samples,) squared norms -> reach (n_samples,), float64.
+    """
+
+    def __init__(self, sq_norms, s):
+        self.s, self.root_s = s, np.sqrt(s)
+        self.norms = np.sqrt(sq_norms.astype(np.float64))
+        self.reach = np.full(sq_norms.shape[0], np.inf)
+
+    def set(self, rows, sq_dist, centre_norms):
+        """``rows`` now lie at squared distance ``sq_dist`` from centres of norms ``centre_norms``.
+
+        Parameters: rows (index array or slice), (n_rows,), scalar or (n_rows,).
+        """
+        norms = self.norms[rows]
+        r = norms + centre_norms
+        np.square(r, out=r)
+        r *= self.s
+        r += sq_dist
+        np.sqrt(r, out=r)
+        r *= 2.0
+        r += self.root_s * norms
+        self.reach[rows] = r
+
+    def thresholds(self, sq_dist_to_c, centre_sq_norms, c_sq_norm):
+        """``d̲(a, c) − √s ‖c‖`` for every centre ``a``, from computed squared distances."""
+        c_norm = np.sqrt(float(c_sq_norm))
+        slack = np.sqrt(centre_sq_norms)
+        slack += c_norm
+        np.square(slack, out=slack)
+        slack *= self.s
+        lower = np.subtract(sq_dist_to_c, slack, out=slack)
+        np.maximum(lower, 0.0, out=lower)
+        np.sqrt(lower, out=lower)
+        lower -= self.root_s * c_norm
+        return lower
 
 
 # ------------------------------------------------------------------ k-means++
@@ -147,9 +375,16 @@ def kmeans_pp_factored(q, h, k, random_state):
     ``‖g_x − g_c‖² = ‖q_x‖²‖h_x‖² + ‖q_c‖²‖h_c‖² − 2 (q_x·q_c)(h_x·h_c)``,
 
     clipped at 0 against rounding (:func:`factored_sq_distances`). Each step
-    costs ``O(n_samples · (n_q + n_h))`` and one running vector of squared
-    distances to the nearest chosen centre is kept (``np.minimum(...,
-    out=)``), so memory is ``O(n_samples · (n_q + n_h))`` in all.
+    costs at most ``O(n_samples · (n_q + n_h))`` and one running vector of
+    squared distances to the nearest chosen centre is kept, so memory is
+    ``O(n_samples · (n_q + n_h))`` in all.
+
+    Each update skips the rows that the triangle inequality in the space of
+    the ``g`` proves cannot come closer to the new centre than to their
+    nearest one (``d(a, c) ≥ 2 d(x, a)``, Elkan, 2003, widened by a bound on
+    rounding), and computes the rest with the same BLAS routine a full pass
+    uses, so the squared distances, and hence the draws, are those of a full
+    pass per step (bit for bit with single-threaded BLAS).
 
     The first centre is the row of largest ``‖g‖`` (as BADGE's own code
     does; the paper's Algorithm 2 draws it uniformly); each next centre is
@@ -163,9 +398,10 @@ def kmeans_pp_factored(q, h, k, random_state):
     Parameters
     ----------
     q : ndarray of shape (n_samples, n_q)
-        First factor (BADGE: ``p − e_ŷ``).
+        First factor (BADGE: ``p − e_ŷ``); copied once if not C-contiguous.
     h : ndarray of shape (n_samples, n_h)
-        Second factor (BADGE: the penultimate embedding).
+        Second factor (BADGE: the penultimate embedding); copied once if not
+        C-contiguous.
     k : int
         Number of centres, ``1 <= k <= n_samples``.
     random_state : numpy.random.RandomState
@@ -182,20 +418,59 @@ def kmeans_pp_factored(q, h, k, random_state):
        Careful Seeding", SODA 2007.
     .. [2] J. T. Ash et al., "Deep Batch Active Learning by Diverse, Uncertain
        Gradient Lower Bounds", ICLR 2020, Algorithm 1 and Appendix A.
+    .. [3] C. Elkan, "Using the Triangle Inequality to Accelerate k-Means",
+       ICML 2003, Lemma 1.
     """
+    q, h = np.ascontiguousarray(q), np.ascontiguousarray(h)
     n_samples = q.shape[0]
     sq_norms = _row_dot(q, q).astype(np.float64) * _row_dot(h, h).astype(np.float64)
     chosen = np.zeros(n_samples, dtype=bool)
     indices = np.empty(k, dtype=np.int64)
     indices[0] = np.argmax(sq_norms)
     sq_dist = np.full(n_samples, np.inf)
-    new_dist = np.empty(n_samples)
+    # nearest[i]: the step whose centre is at sq_dist[i].
+    nearest = np.zeros(n_samples, dtype=np.int64)
+
+    # Rounding allowance: both dot products, then the float64 arithmetic.
+    s = 2.0 * (
+        _roundoff_slack(q.shape[1], q.dtype)
+        + _roundoff_slack(h.shape[1], h.dtype)
+        + _roundoff_slack(1, np.float64)
+    )
+    bounds = _Bounds(sq_norms, s)
+    q_dots, h_dots = _RowDots(q), _RowDots(h)
+    closing = _closing_start(n_samples)
+    centre_q = np.empty((k, q.shape[1]), dtype=q.dtype)
+    centre_h = np.empty((k, h.shape[1]), dtype=h.dtype)
     for t in range(1, k + 1):
         c = indices[t - 1]
         chosen[c] = True
-        factored_sq_distances(q, h, sq_norms, c, out=new_dist)
-        np.minimum(sq_dist, new_dist, out=sq_dist)
+        centre_q[t - 1], centre_h[t - 1] = q[c], h[c]
+        lower = None
+        if t > 1:
+            # Lower bound on the exact distance from every earlier centre to c.
+            cc = np.multiply(centre_q[: t - 1] @ q[c], centre_h[: t - 1] @ h[c], dtype=np.float64)
+            cc *= -2.0
+            cc += sq_norms[indices[: t - 1]]
+            cc += sq_norms[c]
+            lower = bounds.thresholds(cc, sq_norms[indices[: t - 1]], sq_norms[c])
+        for start, stop, rows in _rows_to_update(lower, nearest, bounds.reach, closing, n_samples):
+            part = slice(start, stop) if rows is None else rows
+            # The arithmetic of factored_sq_distances, row for row.
+            new = np.multiply(
+                q_dots(start, stop, rows, q[c]), h_dots(start, stop, rows, h[c]), dtype=np.float64
+            )
+            new *= -2.0
+            new += sq_norms[part]
+            new += sq_norms[c]
+            np.maximum(new, 0.0, out=new)
+            closer = new < sq_dist[part]
+            changed = np.flatnonzero(closer) + start if rows is None else rows[closer]
+            sq_dist[changed] = new[closer]
+            nearest[changed] = t - 1
+            bounds.set(changed, sq_dist[changed], bounds.norms[c])
         sq_dist[c] = 0.0
+        bounds.reach[c] = -np.inf
         if t == k:
             break
         index = sample_by_squared_distance(sq_dist, random_state)
@@ -213,14 +488,18 @@ def kmeans_pp_factored(q, h, k, random_state):
 _MAX_BLOCK_ENTRIES = 2**22
 
 
-def _sq_dist_to_nearest(X, X_sq_norms, centres, out):
+def _sq_dist_to_nearest(X, X_sq_norms, centres, out, nearest=None):
     """Squared distance of each row of ``X`` to its nearest centre, in blocks.
 
     (n_samples, d), (n_samples,), (n_centres, d) -> ``out`` (n_samples,).
     Never holds more than ``_MAX_BLOCK_ENTRIES`` distances at once: one
-    buffer is reused for every block (``np.matmul(..., out=)``).
+    buffer is reused for every block (``np.matmul(..., out=)``). If
+    ``nearest`` (n_samples,) is given, the row of ``centres`` at that
+    distance is written there (``-1`` where there are no centres).
     """
     out.fill(np.inf)
+    if nearest is not None:
+        nearest.fill(-1)
     if centres.shape[0] == 0:
         return out
     c_sq_norms = _row_dot(centres, centres)
@@ -237,7 +516,14 @@ def _sq_dist_to_nearest(X, X_sq_norms, centres, out):
             d *= -2.0
             d += X_sq_norms[i : i + n_rows, None]
             d += c_sq_norms[None, j : j + n_cols]
-            np.minimum(out[i : i + n_rows], d.min(axis=1), out=out[i : i + n_rows])
+            if nearest is None:
+                np.minimum(out[i : i + n_rows], d.min(axis=1), out=out[i : i + n_rows])
+            else:
+                arg = d.argmin(axis=1)
+                best = d[np.arange(d.shape[0]), arg]
+                closer = best < out[i : i + n_rows]
+                out[i : i + n_rows][closer] = best[closer]
+                nearest[i : i + n_rows][closer] = arg[closer] + j
     np.maximum(out, 0.0, out=out)
     return out
 
@@ -251,18 +537,28 @@ def k_center_greedy(X, k, centres, random_state):
     (Algorithm 1, line 7) run.
 
     One running vector of squared distances to the nearest centre is kept and
-    updated in place after each pick (``np.minimum(..., out=)``); the initial
-    distances to ``centres`` are computed in blocks of at most ``2**22``
-    entries. No ``(n_samples, n_centres)`` or ``(n_samples, n_samples)``
-    matrix is formed. Distances are ``‖x‖² + ‖c‖² − 2 x·c`` in the dtype of
-    ``X``, clipped at 0. Ties go to the lowest row index.
+    updated after each pick; the initial distances to ``centres`` are
+    computed in blocks of at most ``2**22`` entries. No ``(n_samples,
+    n_centres)`` or ``(n_samples, n_samples)`` matrix is formed. Distances
+    are ``‖x‖² + ‖c‖² − 2 x·c`` in the dtype of ``X``, clipped at 0. Ties go
+    to the lowest row index.
+
+    Each update skips the rows that the triangle inequality proves cannot
+    come closer to the new centre ``c`` than to their nearest centre ``a``
+    (``d(a, c) ≥ 2 d(x, a)``, Elkan, 2003, widened by a bound on rounding),
+    and computes the rest in gathered blocks with the same BLAS routine a
+    full pass uses, so the picks are those of a full pass over ``X`` per
+    pick (bit for bit with single-threaded BLAS; a multi-threaded BLAS
+    rounds a full pass differently at its thread boundaries already). Once
+    the first picks are made most rows are skipped on clustered data such as
+    network embeddings; on isotropic high-dimensional noise few are.
 
     Prior validation of data is assumed.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
-        The candidates.
+        The candidates (copied once if not C-contiguous).
     k : int
         Number of rows to pick, ``1 <= k <= n_samples``.
     centres : ndarray of shape (n_centres, n_features)
@@ -280,26 +576,78 @@ def k_center_greedy(X, k, centres, random_state):
     ----------
     .. [1] O. Sener and S. Savarese, "Active Learning for Convolutional Neural
        Networks: A Core-Set Approach", ICLR 2018, Algorithm 1.
+    .. [2] C. Elkan, "Using the Triangle Inequality to Accelerate k-Means",
+       ICML 2003, Lemma 1.
     """
-    centres = np.asarray(centres, dtype=X.dtype)
+    X = np.ascontiguousarray(X)
+    centres = np.ascontiguousarray(centres, dtype=X.dtype)
+    n_samples, n_centres = X.shape[0], centres.shape[0]
     X_sq_norms = _row_dot(X, X)
-    sq_dist = np.empty(X.shape[0], dtype=X_sq_norms.dtype)
-    _sq_dist_to_nearest(X, X_sq_norms, centres, out=sq_dist)
-    new_dist = np.empty_like(sq_dist)
+    sq_dist = np.empty(n_samples, dtype=X_sq_norms.dtype)
+    # nearest[i]: the centre at sq_dist[i]; centres first, then the picks.
+    nearest = np.empty(n_samples, dtype=np.int32 if n_centres + k < 2**31 else np.int64)
+    _sq_dist_to_nearest(X, X_sq_norms, centres, out=sq_dist, nearest=nearest)
+    c_sq_norms = _row_dot(centres, centres).astype(np.float64)
+
+    # Rounding allowance of one computed squared distance.
+    bounds = _Bounds(X_sq_norms, 2.0 * _roundoff_slack(X.shape[1], X.dtype))
+    if n_centres:
+        bounds.set(slice(None), sq_dist, np.sqrt(c_sq_norms)[nearest])
+    dots = _RowDots(X)
+    closing = _closing_start(n_samples)
+    projection = None
+    if X.shape[1] > 2 * _N_DIRECTIONS and closing:
+        projection = _ProjectionBound(X, bounds.norms, bounds.s)
+        projection.set(slice(None), sq_dist)
+    computed = 0
+    picked = np.empty((k, X.shape[1]), dtype=X.dtype)
+    picked_norms = np.empty(k, dtype=np.float64)
     indices = np.empty(k, dtype=np.int64)
     for t in range(k):
-        if t == 0 and centres.shape[0] == 0:
-            index = random_state.randint(X.shape[0])
+        if t == 0 and n_centres == 0:
+            index = random_state.randint(n_samples)
         else:
             index = int(np.argmax(sq_dist))
         indices[t] = index
-        np.matmul(X, X[index], out=new_dist)
-        new_dist *= -2.0
-        new_dist += X_sq_norms
-        new_dist += X_sq_norms[index]
-        np.maximum(new_dist, 0.0, out=new_dist)
-        np.minimum(sq_dist, new_dist, out=sq_dist)
+        x_c = X[index]
+        norm_c = X_sq_norms[index]
+        picked[t], picked_norms[t] = x_c, norm_c
+        lower = None
+        # Where the bounds let most rows through (e.g. isotropic noise of
+        # many dimensions) testing costs more than it saves: the next picks
+        # then compute every row, and test again every _RETEST picks.
+        testing = computed <= _TEST_SHARE * n_samples or t % _RETEST == 0
+        if (t > 0 or n_centres > 0) and testing:
+            # Lower bound on the exact distance from every centre a to c.
+            cc = np.concatenate([centres @ x_c, picked[:t] @ x_c]).astype(np.float64)
+            cc *= -2.0
+            cc[:n_centres] += c_sq_norms
+            cc[n_centres:] += picked_norms[:t]
+            cc += float(norm_c)
+            lower = bounds.thresholds(cc, np.concatenate([c_sq_norms, picked_norms[:t]]), norm_c)
+        refine = None
+        if projection is not None and testing:
+            refine = partial(projection.refine, c=index)
+        updates = _rows_to_update(lower, nearest, bounds.reach, closing, n_samples, refine)
+        computed = 0
+        for start, stop, rows in updates:
+            part = slice(start, stop) if rows is None else rows
+            computed += stop - start if rows is None else rows.shape[0]
+            # The arithmetic of a full pass, row for row.
+            dot = dots(start, stop, rows, x_c)
+            dot *= -2.0
+            dot += X_sq_norms[part]
+            dot += norm_c
+            np.maximum(dot, 0.0, out=dot)
+            closer = dot < sq_dist[part]
+            changed = np.flatnonzero(closer) + start if rows is None else rows[closer]
+            sq_dist[changed] = dot[closer]
+            nearest[changed] = n_centres + t
+            bounds.set(changed, sq_dist[changed], bounds.norms[index])
+            if projection is not None:
+                projection.set(changed, sq_dist[changed])
         # Mark a picked row below every distance so that it is never picked
         # again, even when all remaining rows coincide with centres.
         sq_dist[index] = -1.0
+        bounds.reach[index] = -np.inf
     return indices

@@ -190,3 +190,230 @@ def test_k_center_holds_one_block_of_distances_at_a_time():
         tracemalloc.stop()
     # One block and a few vectors of 50,000 rows; two blocks would be 2x.
     assert peak < 1.25 * block_bytes, (peak, block_bytes)
+
+
+# ------------------------------------------- pruned kernels vs the full pass
+#
+# The kernels skip rows the triangle inequality proves unchanged; the picks
+# must be those of one full pass per pick. The reference below is the full-
+# pass implementation as it was before the pruning, kept verbatim. Both run
+# with single-threaded BLAS: a multi-threaded BLAS rounds a full pass
+# differently at its thread boundaries, so bit-for-bit equality is defined
+# for one thread.
+
+
+def _reference_sq_dist_to_nearest(X, X_sq_norms, centres, out, max_block_entries=2**22):
+    out.fill(np.inf)
+    if centres.shape[0] == 0:
+        return out
+    c_sq_norms = np.einsum("ij,ij->i", centres, centres)
+    n_cols = max(1, min(centres.shape[0], max_block_entries // max(1, X.shape[0])))
+    n_rows = max(1, min(X.shape[0], max_block_entries // n_cols))
+    buffer = np.empty(n_rows * n_cols, dtype=np.result_type(X, centres))
+    for j in range(0, centres.shape[0], n_cols):
+        block_c = centres[j : j + n_cols]
+        for i in range(0, X.shape[0], n_rows):
+            block_x = X[i : i + n_rows]
+            d = buffer[: block_x.shape[0] * block_c.shape[0]].reshape(block_x.shape[0], -1)
+            np.matmul(block_x, block_c.T, out=d)
+            d *= -2.0
+            d += X_sq_norms[i : i + n_rows, None]
+            d += c_sq_norms[None, j : j + n_cols]
+            np.minimum(out[i : i + n_rows], d.min(axis=1), out=out[i : i + n_rows])
+    np.maximum(out, 0.0, out=out)
+    return out
+
+
+def _reference_k_center_greedy(X, k, centres, random_state):
+    centres = np.asarray(centres, dtype=X.dtype)
+    X_sq_norms = np.einsum("ij,ij->i", X, X)
+    sq_dist = np.empty(X.shape[0], dtype=X_sq_norms.dtype)
+    _reference_sq_dist_to_nearest(X, X_sq_norms, centres, out=sq_dist)
+    new_dist = np.empty_like(sq_dist)
+    indices = np.empty(k, dtype=np.int64)
+    for t in range(k):
+        if t == 0 and centres.shape[0] == 0:
+            index = random_state.randint(X.shape[0])
+        else:
+            index = int(np.argmax(sq_dist))
+        indices[t] = index
+        np.matmul(X, X[index], out=new_dist)
+        new_dist *= -2.0
+        new_dist += X_sq_norms
+        new_dist += X_sq_norms[index]
+        np.maximum(new_dist, 0.0, out=new_dist)
+        np.minimum(sq_dist, new_dist, out=sq_dist)
+        sq_dist[index] = -1.0
+    return indices
+
+
+def _reference_factored_sq_distances(q, h, sq_norms, c, out=None):
+    out = np.multiply(q @ q[c], h @ h[c], out=out, dtype=np.float64)
+    out *= -2.0
+    out += sq_norms
+    out += sq_norms[c]
+    return np.maximum(out, 0.0, out=out)
+
+
+def _reference_kmeans_pp_factored(q, h, k, random_state):
+    n_samples = q.shape[0]
+    row_dot = lambda a: np.einsum("ij,ij->i", a, a).astype(np.float64)  # noqa: E731
+    sq_norms = row_dot(q) * row_dot(h)
+    chosen = np.zeros(n_samples, dtype=bool)
+    indices = np.empty(k, dtype=np.int64)
+    indices[0] = np.argmax(sq_norms)
+    sq_dist = np.full(n_samples, np.inf)
+    new_dist = np.empty(n_samples)
+    for t in range(1, k + 1):
+        c = indices[t - 1]
+        chosen[c] = True
+        _reference_factored_sq_distances(q, h, sq_norms, c, out=new_dist)
+        np.minimum(sq_dist, new_dist, out=sq_dist)
+        sq_dist[c] = 0.0
+        if t == k:
+            break
+        index = sample_by_squared_distance(sq_dist, random_state)
+        if index < 0 or chosen[index]:
+            remaining = np.flatnonzero(~chosen)
+            index = remaining[random_state.randint(remaining.shape[0])]
+        indices[t] = index
+    return indices
+
+
+@pytest.fixture
+def one_blas_thread():
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+def _clustered(n, d, dtype, seed, n_clusters=8, spread=0.3):
+    """Clustered rows with exact duplicates (ties), as embeddings have."""
+    rng = np.random.RandomState(seed)
+    means = rng.normal(scale=3.0, size=(n_clusters, d))
+    X = means[rng.randint(n_clusters, size=n)] + spread * rng.normal(size=(n, d))
+    X[rng.randint(n, size=n // 5)] = X[rng.randint(n, size=n // 5)]  # duplicates
+    return X.astype(dtype)
+
+
+def _digits_embeddings():
+    """Real data: the digits (integer pixels, many exact ties) and a ReLU embedding of them."""
+    from sklearn.datasets import load_digits
+    from sklearn.linear_model import LogisticRegression
+
+    digits = load_digits()
+    X = digits.data.astype(np.float32)
+    W = np.random.RandomState(0).normal(size=(64, 48)).astype(np.float32) / 8
+    h = np.maximum(X @ W, 0.0)
+    proba = LogisticRegression(max_iter=300).fit(X[:400], digits.target[:400]).predict_proba(X)
+    q = proba.astype(np.float32)
+    q[np.arange(len(q)), proba.argmax(axis=1)] -= 1.0
+    return X, h, q
+
+
+_POOL_CASES = [  # (n_samples, n_features, dtype, n_centres, k)
+    (40, 3, np.float64, 0, 40),
+    (97, 5, np.float32, 1, 30),
+    (130, 2, np.float32, 0, 130),
+    (1000, 16, np.float32, 25, 200),
+    (1000, 16, np.float64, 0, 150),
+    (4099, 64, np.float32, 7, 300),
+    (9000, 8, np.float32, 100, 400),
+]
+
+
+@pytest.mark.parametrize("seed", range(2))
+@pytest.mark.parametrize("n, d, dtype, n_centres, k", _POOL_CASES)
+def test_k_center_picks_equal_the_full_pass(one_blas_thread, n, d, dtype, n_centres, k, seed):
+    X = _clustered(n, d, dtype, seed)
+    rng = np.random.RandomState(seed + 10)
+    # Some centres coincide with pool rows (distance 0 ties), some do not.
+    centres = np.vstack(
+        [X[rng.randint(n, size=n_centres // 2)], _clustered(n_centres, d, dtype, 9)]
+    )
+    centres = centres[:n_centres]
+    got = k_center_greedy(X, k, centres, np.random.RandomState(seed))
+    expected = _reference_k_center_greedy(X, k, centres, np.random.RandomState(seed))
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("seed", range(2))
+@pytest.mark.parametrize("n, d, dtype, n_centres, k", _POOL_CASES)
+def test_kmeans_pp_picks_equal_the_full_pass(one_blas_thread, n, d, dtype, n_centres, k, seed):
+    h = _clustered(n, d, dtype, seed)
+    q = _clustered(n, 4, dtype, seed + 1, n_clusters=3)
+    q[: n // 3] *= 1e-4  # confident rows: gradient embeddings near 0
+    q[n // 2 : n // 2 + 10] = q[n // 2]  # and exact duplicates
+    h[n // 2 : n // 2 + 10] = h[n // 2]
+    got = kmeans_pp_factored(q, h, k, np.random.RandomState(seed))
+    expected = _reference_kmeans_pp_factored(q, h, k, np.random.RandomState(seed))
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_pruned_kernels_equal_the_full_pass_on_real_embeddings(one_blas_thread):
+    X, h, q = _digits_embeddings()
+    for pool, centres in [(X[200:], X[:200]), (h[200:], h[:200]), (h, h[:0])]:
+        for seed in range(2):
+            got = k_center_greedy(pool, 300, centres, np.random.RandomState(seed))
+            expected = _reference_k_center_greedy(pool, 300, centres, np.random.RandomState(seed))
+            np.testing.assert_array_equal(got, expected)
+    for factors in [(q, h), (q, X)]:
+        for seed in range(3):
+            got = kmeans_pp_factored(*factors, 300, np.random.RandomState(seed))
+            expected = _reference_kmeans_pp_factored(*factors, 300, np.random.RandomState(seed))
+            np.testing.assert_array_equal(got, expected)
+
+
+def test_pruned_kernels_equal_the_full_pass_far_from_the_origin(one_blas_thread):
+    # A large common offset makes rounding large against the distances: the
+    # bounds must widen by it, or rows that do change would be skipped.
+    X = _clustered(3000, 8, np.float32, 0, spread=1e-3) + np.float32(300.0)
+    got = k_center_greedy(X, 200, X[:5], np.random.RandomState(0))
+    np.testing.assert_array_equal(got, _reference_k_center_greedy(X, 200, X[:5], None))
+    q, h = X[:, :3] - np.float32(299.0), X
+    got = kmeans_pp_factored(q, h, 200, np.random.RandomState(0))
+    expected = _reference_kmeans_pp_factored(q, h, 200, np.random.RandomState(0))
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("dense_share", [0.0, 1.01])
+def test_gathered_and_in_place_chunks_give_the_same_picks(
+    one_blas_thread, monkeypatch, dense_share
+):
+    X = _clustered(5000, 16, np.float32, 3)
+    q = _clustered(5000, 3, np.float32, 4, n_clusters=2)
+    expected_kc = _reference_k_center_greedy(X, 150, X[:20], None)
+    expected_km = _reference_kmeans_pp_factored(q, X, 150, np.random.RandomState(0))
+    monkeypatch.setattr(_selection, "_CHUNK_ROWS", 256)
+    monkeypatch.setattr(_selection, "_DENSE_SHARE", dense_share)  # always in place / gathered
+    np.testing.assert_array_equal(k_center_greedy(X, 150, X[:20], None), expected_kc)
+    got = kmeans_pp_factored(q, X, 150, np.random.RandomState(0))
+    np.testing.assert_array_equal(got, expected_km)
+
+
+def test_pruning_skips_most_rows_on_clustered_data(monkeypatch):
+    computed = []
+    rows_to_update = _selection._rows_to_update
+
+    def counting(*args):
+        for start, stop, rows in rows_to_update(*args):
+            computed.append(stop - start if rows is None else rows.shape[0])
+            yield start, stop, rows
+
+    monkeypatch.setattr(_selection, "_rows_to_update", counting)
+    monkeypatch.setattr(_selection, "_CHUNK_ROWS", 512)
+    X = _clustered(20_000, 16, np.float32, 0, n_clusters=30, spread=0.5)
+    k_center_greedy(X, 200, X[:10], None)
+    assert sum(computed) < 0.3 * X.shape[0] * 200, sum(computed) / (X.shape[0] * 200)
+    computed.clear()
+    kmeans_pp_factored(X[:, :4], X, 200, np.random.RandomState(0))
+    assert sum(computed) < 0.3 * X.shape[0] * 200, sum(computed) / (X.shape[0] * 200)
+
+
+def test_k_center_on_isotropic_noise_stops_testing_but_picks_the_same(one_blas_thread):
+    # In 64 independent dimensions the bounds let almost every row through;
+    # the kernel then computes every row for a while: same picks either way.
+    X = np.random.RandomState(0).normal(size=(3000, 64)).astype(np.float32)
+    got = k_center_greedy(X, 100, X[:3], None)
+    np.testing.assert_array_equal(got, _reference_k_center_greedy(X, 100, X[:3], None))

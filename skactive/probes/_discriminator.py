@@ -69,7 +69,7 @@ def discriminate(
     Z_pool,
     *,
     seed,
-    hidden_layer_sizes=(256, 256, 256),
+    hidden_layer_sizes=(128, 128),
     max_epochs=100,
     accuracy_threshold=0.98,
     batch_size=256,
@@ -100,10 +100,15 @@ def discriminate(
         Representation of the pool rows.
     seed : int
         Seeds torch for the initialisation and the mini-batch order.
-    hidden_layer_sizes : tuple of int, default=(256, 256, 256)
-        Widths of the hidden layers (DAL §4.2).
+    hidden_layer_sizes : tuple of int, default=(128, 128)
+        Widths of the hidden layers. DAL §4.2 used ``(256, 256, 256)`` and
+        calls the choice arbitrary; §4.3 recommends a small network. An
+        epoch costs about ``6 · n · P`` flops for ``n = n_labelled + n_pool``
+        rows and ``P`` weights: ``P ≈ d·128 + 128²`` by default against
+        ``d·256 + 2·256²`` for §4.2's, 5 times fewer for ``d = 100``.
     max_epochs : int, default=100
-        Upper bound on the number of epochs.
+        Upper bound on the number of epochs: the cost where the threshold is
+        never reached.
     accuracy_threshold : float, default=0.98
         Training accuracy at which training stops, in ``(0, 1]``.
     batch_size : int, default=256

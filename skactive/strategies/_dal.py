@@ -40,34 +40,59 @@ class DAL(QueryStrategy):
     Only the representation is used, so DAL works for classifiers and
     regressors alike.
 
+    The defaults are the cheapest settings the paper allows: a small MLP
+    (§4.2 calls its own architecture arbitrary, and §4.3 recommends a small
+    network or early stopping so that the rows that are hard to fit keep a
+    lower ``P(u)``), trained on a pool of at most 10 times the labelled set
+    until 98 % training accuracy (§4.3's setting, for which the threshold
+    was chosen), with 10 mini-queries (the low end of §4.1's 10–20). The
+    paper's own settings are reached with ``hidden_layer_sizes=(256, 256,
+    256)`` and, for Algorithm 1 on the whole pool, ``pool_ratio=None``.
+
+    Cost of one query: ``n_mini_queries`` trainings, each of ``e`` epochs
+    over ``m = |L| + min(|U|, pool_ratio · |L|)`` rows (``e`` is where the
+    training accuracy reaches 98 %, at most ``max_epochs``), then one scoring
+    pass over the candidates; an epoch costs about ``6 · m · P`` flops for a
+    discriminator of ``P`` weights (``P ≈ d·128 + 128²`` by default against
+    ``d·256 + 2·256²`` for the paper's MLP, 5 times fewer for ``d = 100``).
+    Measured on one CPU thread with 200 labelled and 2,000 pool rows of a
+    100-dimensional ReLU representation, one training of the default
+    discriminator reached 98 % in 23 epochs and 0.7 s; the paper's
+    ``(256, 256, 256)`` took 11 epochs and 5.9 s. ``pool_ratio=10`` caps
+    ``m`` at ``11 · |L|`` rows whatever the pool size.
+
     Parameters
     ----------
     n_mini_queries : int, default=10
         Number of parts the query is split into; ``min(n_mini_queries, n)``
         are used, sizes differing by at most one row (§4.1 found 10–20 to
-        work well).
-    hidden_layer_sizes : tuple of int, default=(256, 256, 256)
-        The discriminator's hidden layers (§4.2: three of width 256). The
-        paper's width was chosen for representations of a few hundred
-        dimensions; for a small representation a smaller width (e.g.
-        ``(64, 64, 64)``) trains faster and fits the same.
+        work well). Each part trains one discriminator: the query's cost is
+        proportional to it.
+    hidden_layer_sizes : tuple of int, default=(128, 128)
+        The discriminator's hidden layers. §4.2 used three of width 256,
+        ``(256, 256, 256)``: fewer epochs to 98 % but about 8 times the
+        time of the default where measured above.
     accuracy_threshold : float, default=0.98
         Training stops once the discriminator's training accuracy reaches
-        it (§4.3).
+        it (§4.3). A lower value stops earlier (cheaper).
     max_epochs : int, default=100
         Cap on the discriminator's epochs, for representations where the
         threshold is never reached (e.g. pool and labelled rows drawn from
-        the same distribution). Not in the paper.
-    pool_ratio : float or None, default=None
-        If set, each mini-query trains on and chooses among a random subset
-        of at most ``pool_ratio * |L|`` pool rows (``|L|`` including the rows
+        the same distribution); a query then costs ``n_mini_queries ·
+        max_epochs`` epochs. Not in the paper.
+    pool_ratio : float or None, default=10
+        Each mini-query trains on and chooses among a random subset of at
+        most ``pool_ratio * |L|`` pool rows (``|L|`` including the rows
         moved by earlier mini-queries, and never fewer rows than the part
-        asks for); the paper's §4.3 setting is a pool 10 times the labelled
-        set. If None the whole pool is used, as in Algorithm 1.
+        asks for): §4.3's pool of 10 times the labelled set, which bounds an
+        epoch's cost by ``11 · |L|`` rows whatever the pool size. If None the
+        whole pool is used, as in Algorithm 1 (an epoch then costs
+        ``|L| + |U|`` rows).
     batch_size : int, default=256
         Mini-batch size of the discriminator's training.
     lr : float, default=1e-3
-        Adam's learning rate for the discriminator.
+        Adam's learning rate for the discriminator (Adam's default, as in the
+        paper's experiments).
 
     Notes
     -----
@@ -93,10 +118,10 @@ class DAL(QueryStrategy):
         self,
         n_mini_queries=10,
         *,
-        hidden_layer_sizes=(256, 256, 256),
+        hidden_layer_sizes=(128, 128),
         accuracy_threshold=0.98,
         max_epochs=100,
-        pool_ratio=None,
+        pool_ratio=10,
         batch_size=256,
         lr=1e-3,
     ):

@@ -109,3 +109,36 @@ def test_bad_parameters_are_refused(learner, params, match):
     pool = np.zeros((10, 2), dtype=np.float32)
     with pytest.raises(ValueError, match=match):
         DAL(**params).query(learner, pool, 2)
+
+
+def test_defaults_are_the_cheap_settings_of_the_paper():
+    params = DAL().get_params()
+    # §4.3: a pool of 10 times the labelled set, stopped at 98 % training
+    # accuracy; §4.1: 10 mini-queries; a small MLP (§4.2's is arbitrary).
+    assert params["pool_ratio"] == 10
+    assert params["accuracy_threshold"] == 0.98
+    assert params["n_mini_queries"] == 10
+    assert params["hidden_layer_sizes"] == (128, 128)
+
+
+def test_default_pool_ratio_caps_the_pool_at_ten_times_the_labelled_set(learner, monkeypatch):
+    calls = _recording(monkeypatch)
+    pool = np.random.RandomState(1).uniform(-2, 6, size=(1000, 2)).astype(np.float32)
+    idx = DAL(2, **SMALL).query(learner, pool, 10, random_state=0)
+    assert calls == [(60, 600), (65, 650)]
+    assert np.unique(idx).shape == (10,) and idx.max() < 1000
+
+
+def test_the_paper_settings_remain_reachable(learner, monkeypatch):
+    seen = []
+
+    def spy(Z_labelled, Z_pool, **kwargs):
+        seen.append((Z_pool.shape[0], kwargs["hidden_layer_sizes"]))
+        return discriminate(Z_labelled, Z_pool, **{**kwargs, "max_epochs": 1})
+
+    monkeypatch.setattr(_dal, "discriminate", spy)
+    pool = np.random.RandomState(1).uniform(-2, 6, size=(1000, 2)).astype(np.float32)
+    strategy = DAL(1, hidden_layer_sizes=(256, 256, 256), pool_ratio=None)
+    strategy.query(learner, pool, 5, random_state=0)
+    # Algorithm 1 on the whole pool, with §4.2's architecture.
+    assert seen == [(1000, (256, 256, 256))]
