@@ -83,8 +83,10 @@ def image_array(row):
     (so digits in 0–16 and images in 0–1 both fill the grey range).
     """
     image = np.asarray(row)
-    if image.ndim == 3 and image.shape[0] in (1, 3, 4) and image.shape[-1] not in (3, 4):
-        image = np.moveaxis(image, 0, -1)
+    if image.ndim == 3 and image.shape[0] in (1, 3, 4):
+        # channels first, unless the last axis looks more like channels: (4, 4, 3)
+        if image.shape[-1] not in (1, 3, 4) or image.shape[0] < image.shape[-1]:
+            image = np.moveaxis(image, 0, -1)
     if image.ndim == 3 and image.shape[-1] == 1:
         image = image[..., 0]
     if image.ndim not in (2, 3):
