@@ -155,7 +155,7 @@ def render_row(X, index, *, render=None, columns=None):
         return _as_widget(render(row_of(X, index)))
     kind = pool_kind(X)
     if kind == "image":
-        return widgets.Image(value=png_bytes(image_array(row_of(X, index))), format="png")
+        return _image_widget(png_bytes(image_array(row_of(X, index))))
     if kind == "text":
         text = html.escape(str(row_of(X, index)))
         return widgets.HTML(
@@ -166,8 +166,17 @@ def render_row(X, index, *, render=None, columns=None):
         return widgets.HTML(_table_html(X, index, columns))
     row = row_of(X, index)
     if not isinstance(row, dict) and _is_image_shape(np.shape(row)):
-        return widgets.Image(value=png_bytes(image_array(row)), format="png")
+        return _image_widget(png_bytes(image_array(row)))
     return widgets.HTML(f"<pre>{html.escape(repr(row))}</pre>")
+
+
+def _image_widget(png):
+    """An Image widget shown at the PNG's own size (not stretched to the page)."""
+    import ipywidgets as widgets
+    from PIL import Image
+
+    width = Image.open(io.BytesIO(png)).size[0]
+    return widgets.Image(value=png, format="png", layout=widgets.Layout(width=f"{width}px"))
 
 
 def _as_widget(shown):
@@ -178,14 +187,14 @@ def _as_widget(shown):
     if isinstance(shown, str):
         return widgets.HTML(shown)
     if isinstance(shown, (bytes, bytearray)):
-        return widgets.Image(value=bytes(shown), format="png")
+        return _image_widget(bytes(shown))
     if hasattr(shown, "savefig"):
         buffer = io.BytesIO()
         shown.savefig(buffer, format="png", bbox_inches="tight")
         import matplotlib.pyplot as plt
 
         plt.close(shown)
-        return widgets.Image(value=buffer.getvalue(), format="png")
+        return _image_widget(buffer.getvalue())
     raise TypeError(
         "render must return an ipywidgets widget, an HTML string, PNG bytes or a "
         f"matplotlib figure; it returned {type(shown).__name__}."

@@ -88,11 +88,13 @@ class LabelingWidget:
             value=0, min=0, max=1, description="retraining", bar_style="info",
             layout=widgets.Layout(visibility="hidden"),
         )
-        self.curve = widgets.Image(format="png", layout=widgets.Layout(display="none"))
+        self.curve = widgets.Image(
+            format="png", layout=widgets.Layout(display="none", width="300px", margin="0 0 0 2em")
+        )
         self.box = widgets.VBox(
             [
                 self.header,
-                self.content,
+                widgets.HBox([self.content, self.curve], layout=widgets.Layout(align_items="center")),
                 self.why,
                 widgets.HBox(self.class_buttons, layout=widgets.Layout(flex_flow="row wrap")),
                 widgets.HBox([self.skip_button, self.undo_button, self.commit_button]),
@@ -100,7 +102,6 @@ class LabelingWidget:
                 self.message,
                 self.status,
                 self.training,
-                self.curve,
             ]
         )
         self.box.add_class("skactive-labeling")
