@@ -127,7 +127,7 @@ class LabelingSession:
     ...                           classes=["left", "right"], random_state=0)
     >>> batch = session.next_batch()
     >>> for i in batch:
-    ...     session.label(i, "left" if X[i, 0] < 0 else "right")
+    ...     _ = session.label(i, "left" if X[i, 0] < 0 else "right")
     >>> session = session.commit()
     >>> session.labels_.columns.tolist()
     ['index', 'label', 'round', 'committed']
@@ -182,9 +182,7 @@ class LabelingSession:
         if classes is not None:
             classes = [_plain(c) for c in np.asarray(classes, dtype=object).ravel()]
             if len(set(classes)) != len(classes) or len(classes) < 2:
-                raise ValueError(
-                    f"classes must list at least 2 distinct labels, got {classes!r}."
-                )
+                raise ValueError(f"classes must list at least 2 distinct labels, got {classes!r}.")
         if cold_start is not None and not callable(getattr(cold_start, "query", None)):
             raise TypeError(
                 "cold_start must be a strategy object with query(learner, X_pool, n, "
@@ -350,7 +348,9 @@ class LabelingSession:
         remaining = self._remaining()
         if remaining.shape[0] == 0:
             return True
-        return bool(self.stopping.should_stop(self.learner, probes.take_rows(self.X_pool, remaining)))
+        return bool(
+            self.stopping.should_stop(self.learner, probes.take_rows(self.X_pool, remaining))
+        )
 
     def __repr__(self):
         p = self.progress()
@@ -479,8 +479,13 @@ class LabelingSession:
         else:
             self._history.append(("label", index, was_skipped))
             self._records.append(
-                {"index": index, "label": y, "round": self.round_ + 1, "committed": False,
-                 "trained": False}
+                {
+                    "index": index,
+                    "label": y,
+                    "round": self.round_ + 1,
+                    "committed": False,
+                    "trained": False,
+                }
             )
         self._autosave()
         return self
@@ -721,7 +726,7 @@ class LabelingSession:
         batch = self.next_batch()
         if batch.shape[0] == 0:
             raise ValueError("There is no batch to export: the pool or the budget is spent.")
-        from ._rendering import image_array, pool_kind, png_bytes
+        from ._rendering import image_array, png_bytes, pool_kind
 
         path = Path(path)
         frame = pd.DataFrame({"index": batch})
@@ -777,7 +782,7 @@ class LabelingSession:
         classes = self.classes_
         by_text = None if classes is None else {str(c): c for c in classes}
         actions = []
-        for key, value in zip(keys, frame["label"]):
+        for key, value in zip(keys, frame["label"], strict=True):
             if isinstance(value, float) and np.isnan(value) or str(value).strip() == "":
                 continue
             self._check_in_batch(key)
@@ -789,7 +794,9 @@ class LabelingSession:
             elif by_text is None:
                 actions.append((key, self._check_label(value)))
             else:
-                raise ValueError(f"Label {text!r} of row {key} is not one of the classes {classes}.")
+                raise ValueError(
+                    f"Label {text!r} of row {key} is not one of the classes {classes}."
+                )
         autosave, self.autosave = self.autosave, None
         try:
             for key, y in actions:

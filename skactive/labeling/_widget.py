@@ -85,7 +85,11 @@ class LabelingWidget:
         self.status = widgets.HTML()
         self.message = widgets.HTML()
         self.training = widgets.IntProgress(
-            value=0, min=0, max=1, description="retraining", bar_style="info",
+            value=0,
+            min=0,
+            max=1,
+            description="retraining",
+            bar_style="info",
             layout=widgets.Layout(visibility="hidden"),
         )
         self.curve = widgets.Image(
@@ -94,7 +98,9 @@ class LabelingWidget:
         self.box = widgets.VBox(
             [
                 self.header,
-                widgets.HBox([self.content, self.curve], layout=widgets.Layout(align_items="center")),
+                widgets.HBox(
+                    [self.content, self.curve], layout=widgets.Layout(align_items="center")
+                ),
                 self.why,
                 widgets.HBox(self.class_buttons, layout=widgets.Layout(flex_flow="row wrap")),
                 widgets.HBox([self.skip_button, self.undo_button, self.commit_button]),
@@ -148,9 +154,7 @@ class LabelingWidget:
         try:
             action()
         except (ValueError, TypeError) as error:
-            self.message.value = (
-                f'<span style="color:#b00020">{html.escape(str(error))}</span>'
-            )
+            self.message.value = f'<span style="color:#b00020">{html.escape(str(error))}</span>'
         self.refresh()
 
     def press(self, key):

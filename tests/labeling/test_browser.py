@@ -50,9 +50,7 @@ def _missing():
     """Why the browser test cannot run here, or None."""
     for program in ("chromium", "chromedriver"):
         if shutil.which(program) is None:
-            return (
-                f"{program} is not installed (Debian: apt-get install chromium chromium-driver)"
-            )
+            return f"{program} is not installed (Debian: apt-get install chromium chromium-driver)"
     for module in ("selenium", "voila", "nbformat"):
         try:
             __import__(module)
@@ -97,21 +95,32 @@ def voila_page(tmp_path):
     nbformat.write(notebook, tmp_path / "label.ipynb")
     port = _free_port()
     env = dict(os.environ, SKACTIVE_SESSION_FILE=str(tmp_path / "session.skal"))
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2]) + os.pathsep + env.get(
-        "PYTHONPATH", ""
+    env["PYTHONPATH"] = (
+        str(Path(__file__).resolve().parents[2]) + os.pathsep + env.get("PYTHONPATH", "")
     )
     log = open(tmp_path / "voila.log", "w")  # noqa: SIM115 - closed below
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "voila", str(tmp_path / "label.ipynb"),
-            "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+            sys.executable,
+            "-m",
+            "voila",
+            str(tmp_path / "label.ipynb"),
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
             "--VoilaConfiguration.show_tracebacks=True",
         ],
-        cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
-        _wait(lambda: socket.create_connection(("127.0.0.1", port), 1).close() or True,
-              60, "Voilà to listen")
+        _wait(
+            lambda: socket.create_connection(("127.0.0.1", port), 1).close() or True,
+            60,
+            "Voilà to listen",
+        )
         yield f"http://127.0.0.1:{port}/", tmp_path
     finally:
         server.terminate()
@@ -130,9 +139,14 @@ def test_label_and_commit_in_chromium(voila_page):
 
     url, folder = voila_page
     options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--window-size=1000,1100"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1000,1100",
+    ):
         options.add_argument(argument)
+    options.binary_location = shutil.which("chromium")
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     try:
         driver.get(url)
@@ -164,8 +178,8 @@ def test_label_and_commit_in_chromium(voila_page):
         keys = driver.find_element(By.CSS_SELECTOR, ".skactive-keys input")
         for key, row in (("1", 2), ("6", 3), ("9", None)):
             keys.send_keys(key)
-            _wait(lambda: ("answered" if row is None else f"Row {row} of 3") in header(), 30,
-                  f"key {key} to be taken")
+            expected = "answered" if row is None else f"Row {row} of 3"
+            _wait(lambda e=expected: e in header(), 30, f"key {key} to be taken")
         keys.send_keys("c")
         session = _wait(
             lambda: (s := LabelingSession.load(path)).round_ == 2 and s, 120, "the second commit"

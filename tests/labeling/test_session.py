@@ -169,7 +169,11 @@ def test_a_skipped_batch_gives_way_to_a_new_one(blobs):
 
 
 BAD = {
-    "label outside classes": (lambda s, b: s.label(b[0], "z"), ValueError, "not one of the classes"),
+    "label outside classes": (
+        lambda s, b: s.label(b[0], "z"),
+        ValueError,
+        "not one of the classes",
+    ),
     "index not in batch": (lambda s, b: s.label(99, "a"), ValueError, "not in the open batch"),
     "index not an integer": (lambda s, b: s.label("3", "a"), TypeError, "integer position"),
     "skip outside batch": (lambda s, b: s.skip(-1), ValueError, "not in the open batch"),

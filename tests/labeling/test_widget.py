@@ -88,7 +88,9 @@ def test_text_pool_shows_the_text():
     ui = session.widget()
     batch = session.batch_
     for i in batch:
-        assert shown(ui).value.endswith(f">{texts[i].replace('<', '&lt;').replace('>', '&gt;')}</div>")
+        assert shown(ui).value.endswith(
+            f">{texts[i].replace('<', '&lt;').replace('>', '&gt;')}</div>"
+        )
         ui.press("1" if y[i] == "neg" else "2")
     ui.commit_button.click()
     assert session.learner.y_labeled_.tolist() == y[batch].tolist()
@@ -104,12 +106,21 @@ def test_dataframe_pool_shows_a_row_with_its_column_names():
     i = session.current()
     cells = re.findall(r"<t([hd])>(.*?)</t[hd]>", shown(ui).value)
     # the header (an empty corner, the column names), then the row: its index, its values
-    assert cells == [("h", ""), ("h", "age"), ("h", "city"), ("h", str(frame.index[i])),
-                     ("d", str(frame["age"][i])), ("d", frame["city"][i])]
+    assert cells == [
+        ("h", ""),
+        ("h", "age"),
+        ("h", "city"),
+        ("h", str(frame.index[i])),
+        ("d", str(frame["age"][i])),
+        ("d", frame["city"][i]),
+    ]
     for i in session.batch_:
         ui.class_buttons[0 if frame["age"][i] < 15 else 1].click()
     ui.commit_button.click()
-    assert session.learner.X_labeled_["city"].tolist() == frame["city"][session.labels_["index"]].tolist()
+    assert (
+        session.learner.X_labeled_["city"].tolist()
+        == frame["city"][session.labels_["index"]].tolist()
+    )
 
 
 def test_table_array_columns_and_render_hook(blobs):
