@@ -140,7 +140,9 @@ def render_row(X, index, *, render=None, columns=None):
     render : callable, default=None
         ``render(row)`` for rows of any kind (``row`` as :func:`row_of`
         gives it), returning an ipywidgets widget, an HTML string, PNG
-        bytes or a matplotlib figure. Overrides the default drawing.
+        bytes, a matplotlib figure or an image array (``(H, W)``,
+        ``(C, H, W)`` or ``(H, W, C)``, drawn as the pool's images are).
+        Overrides the default drawing.
     columns : list of str, default=None
         Column names for the rows of a 2-D array (default ``x0, x1, ...``).
 
@@ -188,6 +190,8 @@ def _as_widget(shown):
         return widgets.HTML(shown)
     if isinstance(shown, (bytes, bytearray)):
         return _image_widget(bytes(shown))
+    if isinstance(shown, np.ndarray) and _is_image_shape(shown.shape):
+        return _image_widget(png_bytes(image_array(shown)))
     if hasattr(shown, "savefig"):
         buffer = io.BytesIO()
         shown.savefig(buffer, format="png", bbox_inches="tight")
@@ -196,6 +200,6 @@ def _as_widget(shown):
         plt.close(shown)
         return _image_widget(buffer.getvalue())
     raise TypeError(
-        "render must return an ipywidgets widget, an HTML string, PNG bytes or a "
-        f"matplotlib figure; it returned {type(shown).__name__}."
+        "render must return an ipywidgets widget, an HTML string, PNG bytes, a "
+        f"matplotlib figure or an image array; it returned {type(shown).__name__}."
     )

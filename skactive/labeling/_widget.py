@@ -111,6 +111,7 @@ class LabelingWidget:
             ]
         )
         self.box.add_class("skactive-labeling")
+        self._n_drawn_scores = 0
         self.session.next_batch()
         self.refresh()
 
@@ -218,9 +219,10 @@ class LabelingWidget:
             parts.append("stopping criterion: <b>stop</b>" if progress["stop"] else "keep going")
         self.status.value = " · ".join(parts)
         scores = session.scores_
-        if len(scores):
+        if len(scores) and len(scores) != self._n_drawn_scores:  # redrawn only when it grew
             self.curve.value = _curve_png(scores)
             self.curve.layout.display = None
+            self._n_drawn_scores = len(scores)
         self.undo_button.disabled = not session._history
         self.commit_button.disabled = not session._pending()
 

@@ -1,9 +1,11 @@
 """LabelingSession: bookkeeping, cold start, commit, undo/skip, resume, export, bad input."""
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -169,16 +171,16 @@ def test_a_skipped_batch_gives_way_to_a_new_one(blobs):
 
 
 BAD = {
-    "label outside classes": (
+    "label outside the classes": (
         lambda s, b: s.label(b[0], "z"),
         ValueError,
         "not one of the classes",
     ),
-    "index not in batch": (lambda s, b: s.label(99, "a"), ValueError, "not in the open batch"),
+    "index not in the batch": (lambda s, b: s.label(99, "a"), ValueError, "not in the open batch"),
     "index not an integer": (lambda s, b: s.label("3", "a"), TypeError, "integer position"),
     "skip outside batch": (lambda s, b: s.skip(-1), ValueError, "not in the open batch"),
-    "commit empty batch": (lambda s, b: s.commit(), ValueError, "no label to commit"),
-    "undo nothing": (lambda s, b: s.undo(), ValueError, "Nothing to undo"),
+    "commit an empty batch": (lambda s, b: s.commit(), ValueError, "no label to commit"),
+    "undo with nothing to undo": (lambda s, b: s.undo(), ValueError, "Nothing to undo"),
 }
 
 
@@ -190,7 +192,7 @@ def test_bad_input_gets_a_clear_error_and_nothing_is_lost(case, blobs):
     label_batch(session, y)
     session.commit()
     batch = session.next_batch()
-    if case not in ("commit empty batch", "undo nothing"):
+    if case not in ("commit an empty batch", "undo with nothing to undo"):
         session.label(batch[1], y[batch[1]])
     before = snapshot(session)
     n_taught = len(session.learner.y_labeled_)
@@ -200,22 +202,23 @@ def test_bad_input_gets_a_clear_error_and_nothing_is_lost(case, blobs):
     assert len(session.learner.y_labeled_) == n_taught
 
 
-@pytest.mark.parametrize(
-    "kwargs, error, message",
-    [
-        (dict(learner="not a learner"), TypeError, "ActiveLearner"),
-        (dict(X_pool=np.zeros((0, 2))), ValueError, "empty"),
-        (dict(batch_size=0), ValueError, "batch_size"),
-        (dict(ids=np.zeros(3)), ValueError, "one identifier per pool row"),
-        (dict(ids=np.zeros(40)), ValueError, "unique"),
-        (dict(classes=["a"]), ValueError, "at least 2"),
-        (dict(stopping=object()), TypeError, "should_stop"),
-        (dict(cold_start="random"), TypeError, "cold_start"),
-        (dict(X_val=np.zeros((3, 2))), ValueError, "together"),
-        (dict(budget=-1), ValueError, "budget"),
-    ],
-)
-def test_bad_arguments_are_refused(kwargs, error, message, blobs):
+BAD_ARGUMENTS = {
+    "learner not an ActiveLearner": (dict(learner="no"), TypeError, "must be an ActiveLearner"),
+    "empty pool": (dict(X_pool=np.zeros((0, 2))), ValueError, "X_pool is empty"),
+    "batch_size 0": (dict(batch_size=0), ValueError, "batch_size must be a positive integer"),
+    "ids of the wrong length": (dict(ids=np.zeros(3)), ValueError, "one identifier per pool row"),
+    "ids not unique": (dict(ids=np.zeros(40)), ValueError, "ids must be unique"),
+    "one class": (dict(classes=["a"]), ValueError, "at least 2 distinct labels"),
+    "stopping without should_stop": (dict(stopping=object()), TypeError, "should_stop"),
+    "cold_start not a strategy": (dict(cold_start="random"), TypeError, "cold_start must be"),
+    "X_val without y_val": (dict(X_val=np.zeros((3, 2))), ValueError, "given together"),
+    "budget -1": (dict(budget=-1), ValueError, "budget must be a positive integer"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_ARGUMENTS, ids=list(BAD_ARGUMENTS))
+def test_bad_arguments_are_refused(case, blobs):
+    kwargs, error, message = BAD_ARGUMENTS[case]
     X, _ = blobs
     arguments = {"learner": small_learner(), "X_pool": X, **kwargs}
     with pytest.raises(error, match=message):
@@ -421,3 +424,15 @@ def test_export_of_an_image_batch_writes_pictures(digits, tmp_path):
     done = written.assign(label=[str(y[i]) for i in written["index"]])
     assert session.import_labels(done) == 3
     assert session.labels_["label"].tolist() == y[session.batch_].tolist()  # ints, not text
+
+
+def test_docs_list_every_labelling_case():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "bad_input.md").read_text()
+    table = text.split("## LabelingSession")[1]
+    rows = re.findall(r"^\| ([^|`]+?) \| `(\w+)`: (.+?) \|$", table, flags=re.M)
+    documented = {case: (error, message) for case, error, message in rows}
+    cases = {**BAD, **BAD_ARGUMENTS}
+    assert sorted(documented) == sorted(cases)
+    for case, (error, message) in documented.items():
+        assert error == cases[case][1].__name__, case
+        assert cases[case][2] in message, case
