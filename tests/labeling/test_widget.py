@@ -95,6 +95,19 @@ def test_text_pool_shows_the_text():
     ui.commit_button.click()
     assert session.learner.y_labeled_.tolist() == y[batch].tolist()
     assert "Entropy utility" in ui.why.value
+    # while the network retrains, the progress bar shows
+    seen = []
+    teach = session.learner.teach
+
+    def watched_teach(X, y):
+        seen.append(ui.training.layout.visibility)
+        return teach(X, y)
+
+    session.learner.teach = watched_teach
+    ui.press("1")
+    ui.press("c")
+    assert seen == ["visible"] and ui.training.layout.visibility == "hidden"
+    assert session.round_ == 2
 
 
 def test_dataframe_pool_shows_a_row_with_its_column_names():
@@ -144,3 +157,25 @@ def test_widget_needs_classes(blobs):
     X, _ = blobs
     with pytest.raises(ValueError, match="classes"):
         LabelingSession(small_learner(), X).widget()
+
+
+def test_status_shows_labels_budget_and_the_stopping_hint(blobs):
+    X, y = blobs
+
+    class StopAfter:
+        def should_stop(self, learner, X_pool):
+            return len(learner.y_labeled_) >= 4
+
+    session = LabelingSession(
+        small_learner(), X, batch_size=2, classes=["a", "b"], budget=6, stopping=StopAfter()
+    )
+    ui = session.widget()
+    assert "budget 6 of 6 left" in ui.status.value and "stopping" not in ui.status.value
+    for _ in range(2):
+        for i in session.batch_:
+            ui.class_buttons[["a", "b"].index(y[i])].click()
+        ui.commit_button.click()
+        assert session.round_ == _ + 1
+    assert "4 labels (4 committed)" in ui.status.value
+    assert "budget 2 of 6 left" in ui.status.value
+    assert "stopping criterion: <b>stop</b>" in ui.status.value
