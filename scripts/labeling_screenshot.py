@@ -74,7 +74,15 @@ def main(out):
     options.binary_location = shutil.which("chromium")
     driver = None
     try:
-        time.sleep(3)
+        end = time.monotonic() + 120
+        while True:  # until Voilà listens
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                break
+            except OSError:
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.5)
         driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
         driver.get(f"http://127.0.0.1:{port}/")
         end = time.monotonic() + 900
