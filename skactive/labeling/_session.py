@@ -96,7 +96,9 @@ class LabelingSession:
         learner; the scores are in :attr:`scores_` and drawn by the widget.
     autosave : str or path, default=None
         File to :meth:`save` to after every change (label, skip, undo,
-        commit, new batch).
+        commit, new batch). The pool is written with it each time; for a
+        pool of many megabytes, call ``save(path, include_pool=False)``
+        yourself instead.
     random_state : int, RandomState instance or None, default=None
         Seed of the cold-start batches. The learner's own queries follow the
         learner's ``random_state``.
@@ -269,6 +271,7 @@ class LabelingSession:
 
     @property
     def scores_(self):
+        """Validation score after each training commit: columns ``n_labels``, ``score``."""
         return pd.DataFrame(self._scores, columns=["n_labels", "score"])
 
     @property
@@ -424,6 +427,8 @@ class LabelingSession:
         except (TypeError, ValueError):
             takes_seed = False
         if takes_seed:
+            # the seed the learner gave the strategy's query (its purpose 1, _QUERY),
+            # so a randomised utility is the one the query ranked by
             seed = self.learner._seed(1) if hasattr(self.learner, "_seed") else 0
             values = utility(self.learner, X_net, random_state=seed)
         else:
@@ -715,8 +720,9 @@ class LabelingSession:
         the rows' content where a CSV can hold it — a DataFrame pool's
         columns, a table's ``x0, x1, ...``, a text's ``text``; for images a
         column ``file`` naming PNG files written to the folder
-        ``<path stem>_images`` beside the CSV. Fill in ``label`` (leave it
-        empty to skip nothing) and read it back with :meth:`import_labels`.
+        ``<path stem>_images`` beside the CSV. Fill in ``label`` (empty:
+        unanswered, ``skip``: skip the row) and read it back with
+        :meth:`import_labels`.
 
         Returns
         -------
