@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import skactive.datasets
+import skactive.labeling
 import skactive.model_selection
 import skactive.nets
 import skactive.plotting
@@ -29,6 +30,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
         skactive.probes,
         skactive.stopping,
         skactive.stream,
+        skactive.labeling,
     ],  # fmt: skip
     ids=lambda m: m.__name__,
 )
