@@ -34,15 +34,52 @@ pool's kind, so it is timed once). For contrast, skorch's own
 Dataset and collates it row by row through a ``DataLoader``.
 
 Each figure is the best of ``repeats`` timings, the forward pass's too, all
-measured in one run.
+measured in one run. Times are the CPU time of the process
+(``time.process_time``), which with ``OMP_NUM_THREADS=1`` is the wall time
+of an idle machine, and is not inflated when other work shares the cores.
 
 Measured on 2026-12-01, a machine with 2 CPU cores shared with other work
-(load ~8), torch 2.13 on CPU, ``OMP_NUM_THREADS=1``, 50,000 table rows and
-5,000 images, best of 2::
+(load average 13 to 18), torch 2.13 on CPU, ``OMP_NUM_THREADS=1``, best of
+2 (``python benchmarks/bench_probes.py``)::
 
-    MLP over a table (50,000 rows x 50): one forward pass 0.0097 s
-    probe                     array   TensorDataset   lazy Dataset
-    (filled in by the run below)
+    MLP over a table (20,000 rows of shape (50,)): one plain forward
+    pass 0.0032 s; probe times as multiples of it
+    probe                              array   TensorDataset    lazy Dataset
+    network_output                      2.72           39.22           50.24
+    penultimate_embedding               1.22           37.67           48.22
+    gradient_embedding                  3.53           40.01           50.97
+    input_gradients                     4.79           42.32           52.97
+    loss_gradient_norms               413.03          436.65          409.47   (first 1,024 rows)
+    mc_dropout_output                  25.95           62.13           72.97
+    shap_explanations                   2.58            4.07            3.34   (5 rows)
+    discriminate                      102.04               —               —
+    skorch predict_proba               94.99
+
+    CNN over MNIST-like images (2,000 rows of shape (1, 28, 28)): one plain
+    forward pass 0.2725 s; probe times as multiples of it
+    probe                              array   TensorDataset    lazy Dataset
+    network_output                      1.24            0.65            0.80
+    penultimate_embedding               1.22            0.70            0.89
+    gradient_embedding                  1.25            0.71            0.80
+    input_gradients                     1.94            1.66            1.99
+    loss_gradient_norms                32.96           31.54           30.85   (first 1,024 rows)
+    mc_dropout_output                   6.43            8.35            7.02
+    shap_explanations                   0.34            0.40            0.35   (5 rows)
+    discriminate                        0.16               —               —
+    skorch predict_proba                1.02
+
+On a machine this loaded, figures near 1 move by several tenths between
+runs (the CNN's Dataset pools coming out below 1 is such noise: they cannot
+be cheaper than the array's forward pass they contain). What the figures
+show: over an array, the probes that need one forward pass cost about one
+forward pass (the tiny MLP's softmax and copy to NumPy cost about as much
+as its forward itself, hence its 1.2-3.5); skorch's ``predict_proba`` costs
+95 forward passes of the MLP. A Dataset pool pays for one ``__getitem__``
+and one collation per row, which dominates for the MLP (about 40x for a
+TensorDataset, 50x for the lazy Dataset) and is small next to a CNN's
+forward pass. MC dropout costs about its ``J = 10`` passes for the CNN;
+the per-row, per-class loss gradients (EGL) are the costliest probe, about
+33 passes per row for the CNN and 410 for the MLP.
 
 Run ``OMP_NUM_THREADS=1 python benchmarks/bench_probes.py`` (``--quick``
 for small pools and one timing each, in seconds).
@@ -135,11 +172,13 @@ def plain_forward(net, X):
 
 
 def _best(function, repeats):
+    # CPU time of this process: on a shared machine, the time other work
+    # takes the core away would otherwise land on whichever call it hits.
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         function()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return min(times)
 
 

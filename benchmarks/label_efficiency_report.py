@@ -366,8 +366,10 @@ def render_image(results_dir):
         f"{accuracy['train_accuracy'].min():.3f} over all {len(accuracy)} fits "
         f"({perfect:.0%} of them at 100 %). Means ± standard errors over repeats; "
         f"*Δ AULC*: the paired difference to random over all {n_runs} (batch size, repeat) "
-        "runs; *wins*: runs whose AULC beats random's in the same run. BALD and DEIMOS "
-        "used 20 MC-dropout samples (see the manifest)."
+        "runs; *wins*: runs whose AULC beats random's in the same run. Settings other than "
+        "the defaults: "
+        + ", ".join(f"`{r}`" for r in manifest["strategies"].values() if not r.endswith("()"))
+        + "."
     )
     out.append("")
     header = ["strategy"]
