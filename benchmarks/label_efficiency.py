@@ -68,6 +68,7 @@ import json
 import os
 import platform
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -357,7 +358,8 @@ def main_image(quick=False, n_jobs=2, out=None, seed=0, argv=None, log=None):
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        results, accuracy = run_image_protocol(settings, n_jobs, seed, quick, log, out)
+        with tempfile.TemporaryDirectory(prefix="skactive-label-efficiency-") as workdir:
+            results, accuracy = run_image_protocol(settings, n_jobs, seed, quick, log, workdir)
     results.to_csv(out / "image_results.csv", index=False, float_format="%.6g")
     accuracy.to_csv(out / "image_train_accuracy.csv", index=False, float_format="%.6g")
     manifest_path = out / "manifest.json"
