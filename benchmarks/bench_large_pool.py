@@ -1,4 +1,4 @@
-"""Benchmark: querying a 1,000,000-row memory-mapped pool.
+"""Benchmark: querying a 1,000,000-row memory-mapped pool (or 200,000 images).
 
 A ``float32`` pool of 1,000,000 rows × 50 features (200 MB) is written to
 disk as an ``np.memmap`` and opened read-only. An :class:`ActiveLearner`
@@ -52,18 +52,34 @@ Measured on 2026-12-02, the same kind of machine shared with other work
 of a core and the times are mostly waiting), torch 2.13 on CPU,
 ``OMP_NUM_THREADS=1``::
 
-IMAGE_FIGURES
+    pool: 200,000 × 1 × 28 × 28 float32 = 627 MB on disk (written in 83.9 s); n = 1000
+    baseline (import, open the pool, fit the CNN): peak RSS 475 MB, anonymous 327 MB
+    memmap       Entropy  558.41 s   peak RSS 1,303 MB (+827 MB over the baseline)
+        anonymous peak 530 MB (+205 MB during the query)   NumPy peak 51 MB
+    memmap       CoreSet  691.74 s   peak RSS 1,403 MB (+928 MB over the baseline)
+        anonymous peak 630 MB (+307 MB during the query)   NumPy peak 121 MB
+    memmap       BADGE    226.91 s   peak RSS 1,440 MB (+965 MB over the baseline)
+        anonymous peak 667 MB (+342 MB during the query)   NumPy peak 117 MB
+    lazy Dataset Entropy  264.57 s   peak RSS 1,272 MB (+796 MB over the baseline)
+        anonymous peak 568 MB (+241 MB during the query)   NumPy peak 6 MB
+    lazy Dataset CoreSet  101.31 s   peak RSS 1,393 MB (+917 MB over the baseline)
+        anonymous peak 621 MB (+293 MB during the query)   NumPy peak 121 MB
+    lazy Dataset BADGE    127.96 s   peak RSS 1,415 MB (+940 MB over the baseline)
+        anonymous peak 647 MB (+321 MB during the query)   NumPy peak 117 MB
 
 Of each excess over the baseline, up to 627 MB are pages of the mapped pool
-file that were read (the whole pool is read once, chunk by chunk; those
-pages are the kernel's page cache, dropped under memory pressure), and the
+file that were read (every row is read, chunk by chunk; those pages are
+the kernel's page cache, dropped under memory pressure), and the
 rest is what the query allocated: the anonymous excess is 0.2 to 0.35 GB,
 of which NumPy holds the ``O(N·(K+d))`` part: the ``N × K`` probabilities
-and a few ``N``-vectors for Entropy (51 MB), the ``N × d`` embedding
+and a few ``N``-vectors for Entropy (over the memmap, 51 MB: the boolean
+mask of the finiteness check, which reads the memmap 65,536 rows at a time;
+6 MB through the Dataset), the ``N × d`` embedding
 (102 MB) plus one block of distances for Core-Set (121 MB), BADGE's
-factored embedding ``N × (K + d)`` (110 MB) for BADGE (117 MB); the other
-~200 MB are torch's activations for one 1,024-image chunk, independent of
-``N``. No copy of the pool is made, from the memmap or through the Dataset.
+factored embedding ``N × (K + d)`` (110 MB) for BADGE (117 MB); most of
+the rest is torch's buffers for one 1,024-image chunk (the first
+convolution's output alone is 51 MB), independent of ``N``. No copy of the
+pool is made, from the memmap or through the Dataset.
 
 Run ``OMP_NUM_THREADS=1 python benchmarks/bench_large_pool.py`` (``--quick``
 for 50,000 rows and ``n = 100`` in a few seconds, all in one process, so
