@@ -60,7 +60,10 @@ kept), then the README section is regenerated::
 
     OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --image --n-jobs 2
 
-``--image --quick`` runs a tiny version in seconds (the test suite runs it).
+The committed image results took 55 minutes on 2 CPU cores shared with
+other work (load average 13 to 18); on an otherwise idle 2-core machine the
+run is a fraction of that. ``--image --quick`` runs a tiny version in
+seconds (the test suite runs it).
 """
 
 import argparse
