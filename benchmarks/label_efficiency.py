@@ -61,8 +61,8 @@ kept), then the README section is regenerated::
     OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --image --n-jobs 2
 
 The committed image results took 55 minutes on 2 CPU cores shared with
-other work (load average 13 to 18); on an otherwise idle 2-core machine the
-run is a fraction of that. ``--image --quick`` runs a tiny version in
+other work (load average 13 to 18, each of its two workers running about
+7 % of the time). ``--image --quick`` runs a tiny version in
 seconds (the test suite runs it).
 """
 
