@@ -29,6 +29,7 @@ STRATEGY_NAMES = (
     "density_weighted", "egl", "entropy", "least_confidence", "margin", "max_variance", "random",
 )  # fmt: skip
 DATASET_NAMES = ("ccpp", "digits", "kr-vs-k", "magic", "mnist-5k", "pendigits", "satimage")
+IMAGE_DATASET_NAMES = ("digits", "mnist-5k")
 STOPPING_NAMES = (
     "classification_change",
     "max_confidence",
@@ -163,6 +164,14 @@ def _load(args):
 
     from .datasets import DATASETS, load_dataset
 
+    if args.image:
+        if args.data not in IMAGE_DATASET_NAMES:
+            raise ValueError(
+                f"--image needs a bundled set of images ({', '.join(IMAGE_DATASET_NAMES)}); "
+                f"{args.data!r} is not one."
+            )
+        X, y = load_dataset(args.data, return_X_y=True, as_images=True)
+        return X, y, args.data, True
     if args.data in DATASETS:
         X, y = load_dataset(args.data, return_X_y=True)
         return X, y, args.data, args.data != "ccpp"
@@ -281,8 +290,10 @@ def _compare_learner(args, classification):
     from sklearn.preprocessing import StandardScaler
 
     from ._learner import ActiveLearner
-    from .nets import make_mlp_net
+    from .nets import make_cnn_net, make_mlp_net
 
+    if args.image:  # images in [0, 1], as they are: no scaling
+        return ActiveLearner(make_cnn_net(max_epochs=args.max_epochs))
     task = "classifier" if classification else "regressor"
     net = make_mlp_net(task, hidden_layer_sizes=(64,), max_epochs=args.max_epochs)
     return ActiveLearner(make_pipeline(StandardScaler(), net))
@@ -462,6 +473,12 @@ def _add_compare(commands):
         "header row",
     )  # fmt: skip
     compare.add_argument("--target", help="target column of a CSV file (default: the last column)")
+    compare.add_argument(
+        "--image",
+        action="store_true",
+        help=f"the data set as images (N, 1, H, W) and a CNN (skactive.nets.CNN) instead of "
+        f"pixel columns and an MLP; for {', '.join(IMAGE_DATASET_NAMES)}",
+    )
     compare.add_argument(
         "--task", choices=["auto", "classification", "regression"], default="auto",
         help="for a CSV file; auto: regression if the target has non-integer values",

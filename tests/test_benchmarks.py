@@ -228,3 +228,13 @@ def test_label_efficiency_image_quick_mode(tmp_path):
         assert f"`{name}`" in section
     assert "wins vs random" in section and "seed model's test accuracy" in section
     assert (out / "image_learning_curves.png").stat().st_size > 0
+
+
+def test_limits_benchmark_quick_mode(capsys):
+    results = _load("bench_limits").main(quick=True)
+    assert results
+    for case, result in results.items():
+        # The pruned kernels pick what the full pass per pick picks.
+        assert result["same_picks"] is True or bool(result["same_picks"]), case
+        assert result["before"] > 0 and result["after"] > 0 and result["one_pass"] > 0
+    assert capsys.readouterr().out

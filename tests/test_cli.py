@@ -179,14 +179,15 @@ def test_parsing_and_help_do_not_import_torch():
 
 
 def test_strategy_and_data_set_names_match_the_registries():
-    from skactive._cli import DATASET_NAMES, STOPPING_NAMES, STRATEGY_NAMES
-    from skactive.datasets import DATASETS
+    from skactive._cli import DATASET_NAMES, IMAGE_DATASET_NAMES, STOPPING_NAMES, STRATEGY_NAMES
+    from skactive.datasets import DATASETS, IMAGE_DATASETS
     from skactive.stopping import STOPPING_ALIASES
     from skactive.strategies import STRATEGY_ALIASES
 
     assert list(STRATEGY_NAMES) == sorted(STRATEGY_ALIASES)
     assert list(DATASET_NAMES) == sorted(DATASETS)
     assert list(STOPPING_NAMES) == sorted(STOPPING_ALIASES)
+    assert IMAGE_DATASET_NAMES == IMAGE_DATASETS
 
 
 @pytest.mark.parametrize("command", ["compare", "demo"])
@@ -293,3 +294,26 @@ def test_f1_with_pos_label_scores_the_named_class(diagnosis_csv, tmp_path, capsy
     y_true = np.array(["M", "B", "B", "B"])
     expected = f1_score(y_true, Fixed().predict(None), pos_label="M")
     assert scorer(Fixed(), None, y_true) == pytest.approx(expected)
+
+
+def test_compare_on_images_with_a_cnn_as_a_subprocess(tmp_path):
+    out = tmp_path / "out"
+    command = (
+        "compare digits --image --strategies random,margin --folds 2 --repeats 1 "
+        f"--initial-size 30 --query-size 30 --budget 90 --max-epochs 3 --quiet --out {out}"
+    ).split()
+    result = subprocess.run(
+        [sys.executable, "-m", "skactive", *command], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    results = pd.read_csv(out / "results.csv")
+    assert set(results["strategy"]) == {"random", "margin"}
+    assert sorted(results["n_labeled"].unique()) == [30, 60, 90]
+    assert "margin" in result.stdout and "random" in result.stdout
+
+
+def test_compare_image_needs_a_set_of_images(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "satimage", "--image", "--out", str(tmp_path / "out")])
+    assert exit_info.value.code == 2
+    assert "--image needs a bundled set of images (digits, mnist-5k)" in capsys.readouterr().err

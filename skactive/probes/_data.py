@@ -397,10 +397,15 @@ def _numeric_array(values, name):
     return values
 
 
-def _check_finite(values, name, chunk=2**16):
-    """Refuse NaN or inf in a floating array, reading a memory map chunk by chunk."""
+def _check_finite(values, name, max_values=2**20):
+    """Refuse NaN or inf in a floating array, reading a memory map chunk by chunk.
+
+    Each chunk holds at most ``max_values`` values (whole rows), so the
+    temporary mask stays at a megabyte whatever the row's size.
+    """
     if values.dtype.kind != "f":
         return
+    chunk = max(1, max_values // max(1, int(np.prod(values.shape[1:]))))
     for start in range(0, values.shape[0], chunk):
         if not np.isfinite(values[start : start + chunk]).all():
             raise ValueError(
