@@ -114,6 +114,14 @@ def _is_empty(X):
     return isinstance(X, (list, tuple)) and len(X) == 0
 
 
+def _check_n(n):
+    """Refuse a number of rows to query that is not a positive integer."""
+    if not isinstance(n, numbers.Integral) or isinstance(n, bool):
+        raise TypeError(f"n must be an integer, got {n!r}.")
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}.")
+
+
 def _differs(given, value):
     """Whether a size set by hand disagrees with the data (a shape as any sequence)."""
     if isinstance(value, tuple):
@@ -905,20 +913,22 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         check_is_fitted(self, "estimator_")
         if costs is not None or max_cost is not None:
             return self._query_with_costs(X_pool, n, costs, max_cost)
-        if not isinstance(n, numbers.Integral) or isinstance(n, bool):
-            raise TypeError(f"n must be an integer, got {n!r}.")
-        if n < 1:
-            raise ValueError(f"n must be at least 1, got {n}.")
+        _check_n(n)
         if _distributed.is_dask_array(X_pool):  # scored partition by partition, on the workers
             indices = _distributed.query_dask_pool(self, X_pool, n, self._seed(_QUERY))
             return self._check_indices(indices, n, X_pool.shape[0])
+        X_pool, _ = self._validated_pool(X_pool, n)
+        return self._query_validated(X_pool, n)
+
+    def _validated_pool(self, X_pool, n):
+        """The validated pool and its number of rows, at least ``n``."""
         if _is_empty(X_pool):
             raise ValueError("X_pool is empty: there is nothing to query.")
         X_pool = self._validate_X(X_pool, reset=False, name="X_pool")
         n_pool = probes.n_rows(X_pool)
         if n > n_pool:
             raise ValueError(f"n={n} is larger than the pool, which has {n_pool} rows.")
-        return self._query_validated(X_pool, n)
+        return X_pool, n_pool
 
     def _query_with_costs(self, X_pool, n, costs, max_cost):
         """``query`` with annotation costs: validate them, then ask the strategy."""
@@ -933,16 +943,8 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
                     "DataFrame pool with that column, or an array of costs."
                 )
             X_pool, costs = X_pool.drop(columns=[costs]), X_pool[costs].to_numpy()
-        if not isinstance(n, numbers.Integral) or isinstance(n, bool):
-            raise TypeError(f"n must be an integer, got {n!r}.")
-        if n < 1:
-            raise ValueError(f"n must be at least 1, got {n}.")
-        if _is_empty(X_pool):
-            raise ValueError("X_pool is empty: there is nothing to query.")
-        X_pool = self._validate_X(X_pool, reset=False, name="X_pool")
-        n_pool = probes.n_rows(X_pool)
-        if n > n_pool:
-            raise ValueError(f"n={n} is larger than the pool, which has {n_pool} rows.")
+        _check_n(n)
+        X_pool, n_pool = self._validated_pool(X_pool, n)
         costs = check_costs(costs, n_pool, max_cost)
         return self._query_validated(X_pool, n, costs=costs, max_cost=max_cost)
 
