@@ -479,11 +479,15 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
     def _validate_X(self, X, *, reset, copy=False, name="X"):
         """Validate rows at the learner's boundary.
 
-        A plain net gets a finite float32 ndarray. A Pipeline gets ``X`` as
-        given (its steps validate it); only the number of features and the
+        A plain net's table becomes a finite float32 ndarray (scikit-learn's
+        ``validate_data``); rows of another shape, dicts of arrays and
+        Datasets are checked by :func:`skactive.probes._data.validate_input`
+        (numeric, finite, the row shape ``fit`` saw). A Pipeline gets ``X``
+        as given (its steps validate it); only the number of features and the
         feature names are checked here, and the network input is checked after
         preprocessing by :meth:`_network_input`. ``copy=True`` (for rows that
-        join the labelled set) guarantees the learner owns its data.
+        join the labelled set) guarantees the learner owns its data (a
+        Dataset is referenced, never copied).
         """
         X, _ = _series_as_row(self, X)  # frame.iloc[i]: one row
         if X is None:
