@@ -59,20 +59,7 @@ def test_ray_backend_gives_the_serial_table(serial, tmp_path):
     # In a process of its own: ray.init replaces builtins.print (and more)
     # for the rest of the process it runs in.
     pytest.importorskip("ray")
-    paths = [tmp_path / "table.csv", tmp_path / "queried.csv"]
-    result = subprocess.run(
-        [sys.executable, "-c", _RAY_RUN, *map(str, paths)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    table = pd.read_csv(paths[0])
-    queried = pd.read_csv(paths[1])["queried"].map(lambda q: np.array(q.split(), dtype=np.int64))
-    expected = serial.drop(columns=TIMES + ["queried"]).reset_index(drop=True)
-    pd.testing.assert_frame_equal(
-        table.drop(columns=TIMES), expected, check_dtype=False, check_exact=True
-    )
-    for got, want in zip(queried, serial["queried"], strict=True):
-        np.testing.assert_array_equal(got, want)
+    _run_elsewhere(_RAY_RUN, serial, tmp_path)
 
 
 def test_dask_local_cluster_gives_the_serial_table(serial):
@@ -88,11 +75,39 @@ def test_dask_local_cluster_gives_the_serial_table(serial):
     _assert_same(table, serial)
 
 
-def test_a_backend_without_generators_runs_in_waves(serial):
+_WAVES_RUN = """
+import sys, joblib, pytest
+from tests.model_selection.test_backends import _table
+with joblib.parallel_backend("multiprocessing", n_jobs=2):
+    with pytest.raises(ValueError, match="does not support return_as=generator"):
+        joblib.Parallel(return_as="generator")(joblib.delayed(abs)(i) for i in range(2))
+    table = _table(2)
+table.drop(columns=["queried"]).to_csv(sys.argv[1], index=False)
+table["queried"].map(lambda q: " ".join(map(str, q))).to_csv(sys.argv[2], index=False)
+"""
+
+
+def _run_elsewhere(script, serial, tmp_path):
+    """Run ``script`` in a new interpreter and compare the table it writes with ``serial``."""
+    paths = [tmp_path / "table.csv", tmp_path / "queried.csv"]
+    result = subprocess.run(
+        [sys.executable, "-c", script, *map(str, paths)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    table = pd.read_csv(paths[0])
+    queried = pd.read_csv(paths[1])["queried"].map(lambda q: np.array(q.split(), dtype=np.int64))
+    expected = serial.drop(columns=TIMES + ["queried"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        table.drop(columns=TIMES), expected, check_dtype=False, check_exact=True
+    )
+    for got, want in zip(queried, serial["queried"], strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_a_backend_without_generators_runs_in_waves(serial, tmp_path):
     # Like Ray's, joblib's multiprocessing backend refuses
-    # return_as="generator": the jobs go in waves, to the same table.
-    with joblib.parallel_backend("multiprocessing", n_jobs=2):
-        with pytest.raises(ValueError, match="does not support return_as=generator"):
-            joblib.Parallel(return_as="generator")(joblib.delayed(abs)(i) for i in range(2))
-        table = _table(2)
-    _assert_same(table, serial)
+    # return_as="generator": the jobs go in waves, to the same table. In a
+    # process of its own: its pool forks, and a fork of a process that has
+    # run a Dask cluster's threads (the test before) can deadlock.
+    _run_elsewhere(_WAVES_RUN, serial, tmp_path)
