@@ -289,8 +289,6 @@ def run_image_protocol(settings, n_jobs, seed, quick, log, workdir):
     """The BADGE protocol on MNIST-5k images with the CNN; results and training accuracies."""
     import pandas as pd
 
-    from skactive.model_selection import cross_validate_strategies
-
     X, y = load_images()
     named = image_strategies(quick)
     split_seed = seed + sum(map(ord, IMAGE_DATASET))
@@ -300,29 +298,9 @@ def run_image_protocol(settings, n_jobs, seed, quick, log, workdir):
         path.unlink(missing_ok=True)
         learner = make_image_learner(settings["max_epochs"], settings["lr"], path)
         start = time.perf_counter()
-        results = cross_validate_strategies(
-            learner,
-            named,
-            X,
-            y,
-            cv=_splitter(
-                "classifier",
-                settings["n_repeats"],
-                settings["train_size"],
-                settings["test_size"],
-                split_seed,
-            ),
-            initial_size=settings["initial_size"],
-            query_size=batch,
-            budget=settings["budget"],
-            n_jobs=n_jobs,
-            verbose=False,
-            random_state=split_seed,
+        results = _run_setting(
+            learner, named, X, y, "classifier", IMAGE_DATASET, batch, settings, split_seed, n_jobs
         )
-        results = results.drop(columns=["queried"])
-        results.insert(0, "batch_size", batch)
-        results.insert(0, "task", "classifier")
-        results.insert(0, "dataset", IMAGE_DATASET)
         frames.append(results)
         acc = pd.read_csv(path, names=["n_labeled", "train_accuracy"])
         acc.insert(0, "batch_size", batch)
@@ -410,6 +388,39 @@ def _splitter(task, n_splits, train_size, test_size, seed):
     return cls(n_splits=n_splits, train_size=train_size, test_size=test_size, random_state=seed)
 
 
+def _run_setting(learner, named, X, y, task, name, batch, settings, split_seed, n_jobs):
+    """One (data set, batch size) setting: every strategy over the paired splits.
+
+    One split per repeat: ``fold`` numbers the splits, ``repeat`` is 0.
+    """
+    from skactive.model_selection import cross_validate_strategies
+
+    results = cross_validate_strategies(
+        learner,
+        named,
+        X,
+        y,
+        cv=_splitter(
+            task,
+            settings["n_repeats"],
+            settings["train_size"],
+            settings["test_size"],
+            split_seed,
+        ),
+        initial_size=settings["initial_size"],
+        query_size=batch,
+        budget=settings["budget"],
+        n_jobs=n_jobs,
+        verbose=False,
+        random_state=split_seed,
+    )
+    results = results.drop(columns=["queried"])
+    results.insert(0, "batch_size", batch)
+    results.insert(0, "task", task)
+    results.insert(0, "dataset", name)
+    return results
+
+
 def inference_time(learner, task, X, y, settings, seed, repeats=5):
     """Median seconds of one ``predict`` pass over a pool of the benchmark's size.
 
@@ -439,8 +450,6 @@ def run_badge_protocol(settings, n_jobs, seed, quick, log):
     """Every (data set, batch size) setting; one tidy table."""
     import pandas as pd
 
-    from skactive.model_selection import cross_validate_strategies
-
     frames, timings = [], []
     for name in settings["datasets"]:
         task = DATASETS[name]
@@ -450,30 +459,9 @@ def run_badge_protocol(settings, n_jobs, seed, quick, log):
         split_seed = seed + sum(map(ord, name))
         for batch in settings["batch_sizes"]:
             start = time.perf_counter()
-            results = cross_validate_strategies(
-                learner,
-                named,
-                X,
-                y,
-                cv=_splitter(
-                    task,
-                    settings["n_repeats"],
-                    settings["train_size"],
-                    settings["test_size"],
-                    split_seed,
-                ),
-                initial_size=settings["initial_size"],
-                query_size=batch,
-                budget=settings["budget"],
-                n_jobs=n_jobs,
-                verbose=False,
-                random_state=split_seed,
+            results = _run_setting(
+                learner, named, X, y, task, name, batch, settings, split_seed, n_jobs
             )
-            # One split per repeat: ``fold`` numbers the splits, ``repeat`` is 0.
-            results = results.drop(columns=["queried"])
-            results.insert(0, "batch_size", batch)
-            results.insert(0, "task", task)
-            results.insert(0, "dataset", name)
             frames.append(results)
             log(f"{name}, batch {batch}: {time.perf_counter() - start:.0f} s")
         seconds, n_pool = inference_time(learner, task, X, y, settings, split_seed)
