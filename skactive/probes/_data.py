@@ -29,7 +29,6 @@ import torch
 from torch.utils.data import ConcatDataset, DataLoader, Dataset, Subset
 
 __all__ = [
-    "check_dataset_rows",
     "concat_rows",
     "flat_rows",
     "is_dataset",
@@ -163,9 +162,8 @@ class _Collate:
     Used with ``num_workers=0`` only: it counts the items it has seen.
     """
 
-    def __init__(self, expected=None, name="The Dataset"):
+    def __init__(self, expected=None):
         self.expected = expected
-        self.name = name
         self.seen = 0
 
     def _check(self, x):
@@ -174,7 +172,7 @@ class _Collate:
             self.expected = shape
         if shape != self.expected:
             raise ValueError(
-                f"{self.name} has items of different shapes: item {self.seen} has an input of "
+                f"The Dataset has items of different shapes: item {self.seen} has an input of "
                 f"shape {shape}, but the others have {self.expected}. Every item must have the "
                 "same shape (resize or pad them in the Dataset)."
             )
@@ -190,7 +188,7 @@ class _Collate:
             chunk = torch.stack([_as_input_tensor(x) for x in xs])
         if not _finite(chunk):
             raise ValueError(
-                f"{self.name} has NaN or infinite values in items "
+                "The Dataset has NaN or infinite values in items "
                 f"{self.seen - len(xs)} to {self.seen - 1}: every value must be finite."
             )
         return chunk
@@ -302,17 +300,6 @@ def flat_rows(X, *, batch_size=1024):
             out = np.empty((n_rows(X), flat.shape[1]), dtype=np.float32)
         out[start : start + flat.shape[0]] = flat.numpy()
     return out
-
-
-def check_dataset_rows(X, *, batch_size, expected=None, name="The Dataset"):
-    """Read every item of a Dataset once and check shapes and finiteness.
-
-    Raises the errors of the chunked reader (:func:`iter_chunks`): an item
-    whose shape differs from ``expected`` (or from the first item), or NaN
-    or infinite values.
-    """
-    for _ in _loader(X, batch_size, _Collate(expected, name=name)):
-        pass
 
 
 class _TrainingDataset(Dataset):
