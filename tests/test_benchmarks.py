@@ -182,11 +182,6 @@ def test_probes_benchmark_quick_mode(capsys):
             assert set(result["ratios"][kind]) == set(bench.PROBES) - {"discriminate"}
         ratios = np.array(list(result["ratios"]["array"].values()))
         assert np.isfinite(ratios).all() and (ratios > 0).all()
-        # The array pool is sliced, not collated row by row: reading the
-        # probabilities costs a few plain forward passes at most (a generous
-        # bound: for the tiny MLP, the softmax and the copy to NumPy cost
-        # about as much as the forward pass itself).
-        assert result["ratios"]["array"]["network_output"] < 5
         assert np.isfinite(result["skorch_predict_proba"])
     out = capsys.readouterr().out
     assert "skorch predict_proba" in out and "lazy Dataset" in out and "CNN" in out

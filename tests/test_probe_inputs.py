@@ -185,3 +185,26 @@ def test_dropout2d_drops_whole_channels(channel_net):
         for c in range(6):  # one factor per channel, the same for every row and pixel
             values = ratio[:, c][h[:, c] > 0]
             assert values.numel() == 0 or torch.allclose(values, values[0].expand_as(values))
+
+
+@pytest.mark.parametrize("kind", ["array", "memmap", "dict"])
+def test_array_pools_are_sliced_not_collated(net, kinds, kind, monkeypatch):
+    # An array pool goes to the network in slices of batch_size rows: no
+    # DataLoader is built and the module runs once per chunk (the speed of
+    # this path is measured in benchmarks/bench_probes.py, not here).
+    from skactive.probes import _data
+
+    def no_loader(*args, **kwargs):
+        raise AssertionError("an array pool was read through a DataLoader")
+
+    monkeypatch.setattr(_data, "_loader", no_loader)
+    calls = []
+    handle = net.module_.register_forward_pre_hook(
+        lambda m, args, kw: calls.append(1), with_kwargs=True
+    )
+    try:
+        out = probes.network_output(net, kinds[kind], batch_size=32)
+    finally:
+        handle.remove()
+    assert out.shape[0] == len(IMAGES)
+    assert len(calls) == int(np.ceil(len(IMAGES) / 32))
