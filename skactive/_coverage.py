@@ -6,13 +6,17 @@ shapes, counts within range).
 
 Rows are numbered as the strategies stack them: the ``n_labelled`` labelled
 rows first, then the pool rows; a pick is returned as an index into the pool.
-Pairwise distances are computed in row chunks, so memory grows with
+Distances are Euclidean, computed directly (``scipy.spatial.distance.cdist``,
+no ``‖a‖² + ‖b‖² − 2a·b`` expansion, so that the radius chosen from one
+pairwise distance and the graph built with it agree to the last bit), in row
+chunks, so memory grows with
 ``O(chunk · n_rows)`` for the distances and with the number of edges for the
 coverage graph, never with ``n_rows²`` at once.
 """
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.spatial.distance import cdist
 from sklearn.neighbors import NearestNeighbors
 
 __all__ = [
@@ -31,13 +35,6 @@ def _row_chunks(n_rows, n_columns):
     step = max(1, _CHUNK_ENTRIES // max(n_columns, 1))
     for start in range(0, n_rows, step):
         yield start, min(start + step, n_rows)
-
-
-def _sq_distances(A, B, B_sq_norms):
-    """(a, d), (b, d), (b,) -> (a, b) squared Euclidean distances, clipped at 0."""
-    sq = (A * A).sum(axis=1)[:, None] + B_sq_norms[None, :] - 2.0 * (A @ B.T)
-    # Cancellation can make a distance between (near-)equal rows slightly negative.
-    return np.maximum(sq, 0.0, out=sq)
 
 
 def typicality(X, n_neighbors):
@@ -170,21 +167,21 @@ def purity_radius(Z, pseudo_labels, alpha):
     """
     Z = np.asarray(Z, dtype=np.float64)
     n_samples = Z.shape[0]
-    sq_norms = (Z * Z).sum(axis=1)
     nearest_other = np.empty(n_samples, dtype=np.float64)
     for start, stop in _row_chunks(n_samples, n_samples):
-        sq = _sq_distances(Z[start:stop], Z, sq_norms)
-        sq[pseudo_labels[start:stop, None] == pseudo_labels[None, :]] = np.inf
-        nearest_other[start:stop] = sq.min(axis=1)
+        distances = cdist(Z[start:stop], Z)
+        distances[pseudo_labels[start:stop, None] == pseudo_labels[None, :]] = np.inf
+        nearest_other[start:stop] = distances.min(axis=1)
+    # The rounding guard keeps e.g. (1 - 0.8) * 135 at 27 rather than 26.99...
     m = min(int(np.floor((1.0 - alpha) * n_samples + 1e-9)), n_samples - 1)
-    return float(np.sqrt(np.partition(nearest_other, m)[m]))
+    return float(np.partition(nearest_other, m)[m])
 
 
 def ball_graph(Z, delta):
     """The ``δ``-ball graph: row ``i`` covers row ``j`` when ``‖z_i − z_j‖ < δ``.
 
     Every row covers itself. The distance is symmetric, so is the graph (the
-    two halves are merged, so that rounding cannot make an edge one-way).
+    two halves are merged, so that no edge can be one-way).
 
     Prior validation of data is assumed.
 
@@ -201,10 +198,9 @@ def ball_graph(Z, delta):
     """
     Z = np.asarray(Z, dtype=np.float64)
     n_samples = Z.shape[0]
-    sq_norms = (Z * Z).sum(axis=1)
     rows, columns = [np.arange(n_samples)], [np.arange(n_samples)]
     for start, stop in _row_chunks(n_samples, n_samples):
-        i, j = np.nonzero(_sq_distances(Z[start:stop], Z, sq_norms) < delta * delta)
+        i, j = np.nonzero(cdist(Z[start:stop], Z) < delta)
         rows.append(i + start)
         columns.append(j)
     rows, columns = np.concatenate(rows), np.concatenate(columns)
