@@ -136,7 +136,9 @@ def test_each_probcover_pick_covers_the_most_uncovered_rows(seed):
     # The paper's greedy step, checked against a brute-force recount of every
     # candidate's newly covered rows after each pick.
     rng = np.random.RandomState(seed)
-    Z = np.r_[rng.normal(size=(40, 2)), rng.normal(3, 0.5, size=(30, 2)), rng.uniform(-4, 6, (30, 2))]
+    Z = np.r_[
+        rng.normal(size=(40, 2)), rng.normal(3, 0.5, size=(30, 2)), rng.uniform(-4, 6, (30, 2))
+    ]
     n_labelled, delta, n = 5, 0.8, 12
     inside = cdist(Z, Z) < delta
     picks, gains = max_coverage_greedy(

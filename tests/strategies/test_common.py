@@ -119,7 +119,9 @@ def test_is_a_clonable_estimator(strategy):
     twin = clone(strategy)
 
     def params(s):  # nested strategies (a sampler's base) are cloned too: compare their params
-        return {k: v.get_params() if hasattr(v, "get_params") else v for k, v in s.get_params().items()}
+        return {
+            k: v.get_params() if hasattr(v, "get_params") else v for k, v in s.get_params().items()
+        }
 
     assert type(twin) is type(strategy) and params(twin) == params(strategy)
 

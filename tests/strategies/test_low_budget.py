@@ -97,6 +97,7 @@ def test_probcover_default_radius_has_purity_095_on_kmeans_pseudo_labels():
     assert np.mean(pure) >= 0.95
     wider = cdist(Z, Z) < delta * 1.001
     assert np.mean([np.all(labels[wider[i]] == labels[i]) for i in range(len(Z))]) < 0.95
+
     # With the labelled rows' balls, the picks cover more than random picks do.
     def coverage(rows):
         return inside[np.r_[np.arange(len(X)), rows]].any(axis=0).mean()

@@ -141,7 +141,8 @@ def test_grid_search_over_beta_and_the_base_strategy_parameters():
     assert len(search.cv_results_["params"]) == 4
     best = search.best_estimator_.query_strategy
     assert best.beta == search.best_params_["query_strategy__beta"]
-    assert best.base_strategy.n_mc_samples == search.best_params_[
-        "query_strategy__base_strategy__n_mc_samples"
-    ]
+    assert (
+        best.base_strategy.n_mc_samples
+        == search.best_params_["query_strategy__base_strategy__n_mc_samples"]
+    )
     assert len(search.best_estimator_.y_labeled_) == 10 + 2 * 5
