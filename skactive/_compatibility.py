@@ -80,6 +80,14 @@ def strategy_requirements(strategy):
             if hasattr(member, "query"):
                 needs |= strategy_requirements(member)
         return needs
+    if isinstance(strategy, (s.TypiClust, s.ProbCover)):
+        needs = {FINAL_LINEAR} if strategy.representation == "embedding" else set()
+        if isinstance(strategy, s.ProbCover) and strategy.delta is None:
+            needs |= {CLUSTERS_FROM_CLASSES} if strategy.n_clusters is None else set()
+        return needs
+    if isinstance(strategy, (s.SoftmaxSampling, s.PowerSampling, s.SoftRankSampling)):
+        base = s.BALD() if strategy.base_strategy is None else strategy.base_strategy
+        return strategy_requirements(base) if hasattr(base, "query") else set()
     return set()
 
 

@@ -28,11 +28,16 @@ from skactive.strategies import (
     LeastConfidence,
     Margin,
     MaxVariance,
+    PowerSampling,
+    ProbCover,
     Random,
+    SoftmaxSampling,
+    SoftRankSampling,
+    TypiClust,
 )
 
 #: Aliases of the strategies that also work with regressors.
-REGRESSION_ALIASES = ("random", "coreset", "dami", "max_variance", "deimos", "dal")
+REGRESSION_ALIASES = ("random", "coreset", "dami", "max_variance", "deimos", "dal", "typiclust")
 
 
 def small_strategies(*, fast=False):
@@ -63,6 +68,11 @@ def small_strategies(*, fast=False):
         "alex": ALEX(n_background=5 if fast else 20),
         "density_weighted": DensityWeighted(),
         "albl": ALBL(),
+        "typiclust": TypiClust(),
+        "probcover": ProbCover(),
+        "softmax_bald": SoftmaxSampling(BALD(n_mc_samples=mc)),
+        "power_bald": PowerSampling(BALD(n_mc_samples=mc)),
+        "softrank_bald": SoftRankSampling(BALD(n_mc_samples=mc)),
     }
 
 

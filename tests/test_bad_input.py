@@ -13,7 +13,7 @@ must NumPy's and torch's global random generators.
   ``nn.Linear``, no dropout, shap failing), bad strategy parameters,
   classifier-only strategies on a regressor, broken custom strategies.
 - ``EVERY_STRATEGY_CASES``: ``n <= 0``, ``n > pool`` and an empty pool,
-  run with each of the 16 strategies.
+  run with each of the 21 strategies.
 - ``ACCEPTED_CASES``: inputs that are legitimate (duplicate rows in the
   pool): every strategy answers with ``n`` distinct indices.
 
@@ -52,6 +52,11 @@ from skactive.strategies import (
     LeastConfidence,
     Margin,
     MaxVariance,
+    PowerSampling,
+    ProbCover,
+    SoftmaxSampling,
+    TypiClust,
+    UtilityStrategy,
 )
 
 from .conftest import make_classifier_net, make_regressor_net, small_strategies
@@ -175,6 +180,13 @@ def needs_ten_rows(learner, X_pool, n):
     if X_pool.shape[0] < 10:
         raise ValueError("needs_ten_rows needs a pool of at least 10 rows")
     return np.arange(n)
+
+
+class NegativeUtility(UtilityStrategy):
+    """A ranking strategy whose utilities are negative, with no declared floor."""
+
+    def utility(self, learner, X_pool):
+        return -1.0 - np.arange(X_pool.shape[0], dtype=np.float64)
 
 
 def albl_waiting_for_a_reward():
@@ -849,6 +861,77 @@ STRATEGY_CASES = [
         "with a regressor set n_clusters",
     ),
     (
+        "TypiClust n_neighbors 0",
+        lambda: learner_with(TypiClust(n_neighbors=0)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        r"The 'n_neighbors' parameter of TypiClust must be an int in the range \[1, inf\)",
+    ),
+    (
+        "TypiClust unknown representation",
+        lambda: learner_with(TypiClust(representation="pixels")),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "The 'representation' parameter of TypiClust must be a str among",
+    ),
+    (
+        "TypiClust embedding without nn.Linear",
+        lambda: unfitted(TypiClust(representation="embedding"), custom_net(ConvHead)),
+        lambda m: m.fit(X, y),
+        ValueError,
+        "TypiClust cannot use this network: ConvHead has no torch.nn.Linear",
+    ),
+    (
+        "ProbCover delta negative",
+        lambda: learner_with(ProbCover(delta=-1.0)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        r"The 'delta' parameter of ProbCover must be a float in the range \(0.0, inf\) or None",
+    ),
+    (
+        "ProbCover alpha 1.5",
+        lambda: learner_with(ProbCover(alpha=1.5)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        r"The 'alpha' parameter of ProbCover must be a float in the range \(0.0, 1.0\]",
+    ),
+    (
+        "ProbCover on a regressor",
+        lambda: unfitted_regressor(ProbCover()),
+        lambda m: m.fit(X, X[:, 0]),
+        ValueError,
+        "ProbCover uses as many clusters as classes by default.*set n_clusters",
+    ),
+    (
+        "PowerSampling beta negative",
+        lambda: learner_with(PowerSampling(beta=-1.0)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        r"The 'beta' parameter of PowerSampling must be a float in the range \[0.0, inf\)",
+    ),
+    (
+        "PowerSampling base without utility",
+        lambda: learner_with(PowerSampling(CoreSet())),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "The 'base_strategy' parameter of PowerSampling must be an object implementing 'utility'",
+    ),
+    (
+        "PowerSampling negative utilities",
+        lambda: learner_with(PowerSampling(NegativeUtility())),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "PowerSampling needs non-negative utilities; NegativeUtility gave -40.0. Use "
+        "SoftmaxSampling",
+    ),
+    (
+        "SoftmaxSampling of BALD on a regressor",
+        lambda: unfitted_regressor(SoftmaxSampling()),
+        lambda m: m.fit(X, X[:, 0]),
+        ValueError,
+        "SoftmaxSampling needs class probabilities",
+    ),
+    (
         "ALBL exploration 1.5",
         lambda: learner_with(ALBL(exploration=1.5)),
         lambda m: m.query(POOL, 3),
@@ -1315,4 +1398,4 @@ def test_case_counts():
     assert len(LEARNER_CASES) >= 32 + 24
     assert len(INPUT_KIND_CASES) >= 20
     assert len(STRATEGY_CASES) >= 25
-    assert len(EVERY_STRATEGY_CASES) * len(STRATEGY_ALIASES) == 48
+    assert len(EVERY_STRATEGY_CASES) * len(STRATEGY_ALIASES) == 63

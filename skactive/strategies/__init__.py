@@ -27,7 +27,10 @@ from ._density import DensityWeighted
 from ._distributed import RANKING_STRATEGIES, prefilter_query, query_dask_pool
 from ._egl import EGL
 from ._kcenter import DAMI, CoreSet
+from ._probcover import ProbCover
 from ._random import Random
+from ._stochastic import PowerSampling, SoftmaxSampling, SoftRankSampling
+from ._typiclust import TypiClust
 from ._uncertainty import Entropy, LeastConfidence, Margin
 
 #: String aliases accepted as ``ActiveLearner(query_strategy=...)``.
@@ -48,6 +51,11 @@ STRATEGY_ALIASES = {
     "alex": ALEX,
     "density_weighted": DensityWeighted,
     "albl": ALBL,
+    "typiclust": TypiClust,
+    "probcover": ProbCover,
+    "softmax_bald": SoftmaxSampling,
+    "power_bald": PowerSampling,
+    "softrank_bald": SoftRankSampling,
 }
 
 __all__ = [
@@ -72,6 +80,11 @@ __all__ = [
     "Random",
     "STRATEGY_ALIASES",
     "UtilityStrategy",
+    "TypiClust",
+    "ProbCover",
+    "SoftmaxSampling",
+    "PowerSampling",
+    "SoftRankSampling",
     "prefilter_query",
     "query_dask_pool",
 ]

@@ -27,7 +27,12 @@ from skactive.strategies import (
     LeastConfidence,
     Margin,
     MaxVariance,
+    PowerSampling,
+    ProbCover,
     Random,
+    SoftmaxSampling,
+    SoftRankSampling,
+    TypiClust,
 )
 
 from ..conftest import (
@@ -40,6 +45,8 @@ from ..conftest import (
 
 CLASSIFICATION = list(small_strategies().values())
 REGRESSION = [small_strategies()[alias] for alias in REGRESSION_ALIASES]
+# Strategies that need a setting (or a base strategy) to work with regressors.
+REGRESSION += [ProbCover(delta=0.5), ProbCover(n_clusters=3), PowerSampling(MaxVariance(4))]
 
 
 def _ids(strategies):
@@ -110,7 +117,13 @@ def test_query_leaves_the_network_bit_identical(strategy, task, data):
 @pytest.mark.parametrize("strategy", CLASSIFICATION, ids=_ids(CLASSIFICATION))
 def test_is_a_clonable_estimator(strategy):
     twin = clone(strategy)
-    assert type(twin) is type(strategy) and twin.get_params() == strategy.get_params()
+
+    def params(s):  # nested strategies (a sampler's base) are cloned too: compare their params
+        return {
+            k: v.get_params() if hasattr(v, "get_params") else v for k, v in s.get_params().items()
+        }
+
+    assert type(twin) is type(strategy) and params(twin) == params(strategy)
 
 
 def test_aliases_name_the_strategies():
@@ -131,6 +144,11 @@ def test_aliases_name_the_strategies():
         "alex": ALEX,
         "density_weighted": DensityWeighted,
         "albl": ALBL,
+        "typiclust": TypiClust,
+        "probcover": ProbCover,
+        "softmax_bald": SoftmaxSampling,
+        "power_bald": PowerSampling,
+        "softrank_bald": SoftRankSampling,
     }
     assert STRATEGY_ALIASES == expected
 
@@ -149,11 +167,14 @@ def test_alias_resolves_to_its_class(alias, data):
 # the parameters' ``.grad``, and no hook left behind; also when the strategy
 # raises half-way through.
 
-# The strategies that run the network (Random never does, DensityWeighted
-# only on its "embedding" representation).
-_NETWORK_FREE = (Random, DensityWeighted)
+# The strategies that run the network (Random never does; DensityWeighted,
+# TypiClust and ProbCover only on their "embedding" representation).
+_NETWORK_FREE = (Random, DensityWeighted, TypiClust, ProbCover)
 TOUCHING = [p for p in ALL if not isinstance(p.values[0], _NETWORK_FREE)]
 TOUCHING += _params([DensityWeighted(representation="embedding")], "classifier")
+TOUCHING += _params(
+    [TypiClust(representation="embedding"), ProbCover(representation="embedding")], "classifier"
+)
 
 
 def _set_modes(module, mode):
