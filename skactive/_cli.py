@@ -26,7 +26,8 @@ __all__ = ["main"]
 # that they agree.
 STRATEGY_NAMES = (
     "albl", "alex", "badge", "bald", "batchbald", "coreset", "dal", "dami", "deimos",
-    "density_weighted", "egl", "entropy", "least_confidence", "margin", "max_variance", "random",
+    "density_weighted", "egl", "entropy", "lcmd", "least_confidence", "margin", "max_variance",
+    "random",
 )  # fmt: skip
 DATASET_NAMES = ("ccpp", "digits", "kr-vs-k", "magic", "mnist-5k", "pendigits", "satimage")
 IMAGE_DATASET_NAMES = ("digits", "mnist-5k")

@@ -56,6 +56,7 @@ def strategy_requirements(strategy):
         (s.DEIMOS, {DROPOUT}),
         (s.BADGE, {CLASSIFIER, FINAL_LINEAR}),
         (s.CoreSet, {FINAL_LINEAR}),
+        (s.LCMD, {FINAL_LINEAR}),
         (s.DAL, {FINAL_LINEAR}),
         (s.EGL, {CLASSIFIER}),
         (s.ALEX, {CLASSIFIER}),

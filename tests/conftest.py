@@ -21,6 +21,7 @@ from skactive.strategies import (
     DAMI,
     DEIMOS,
     EGL,
+    LCMD,
     BatchBALD,
     CoreSet,
     DensityWeighted,
@@ -32,7 +33,7 @@ from skactive.strategies import (
 )
 
 #: Aliases of the strategies that also work with regressors.
-REGRESSION_ALIASES = ("random", "coreset", "dami", "max_variance", "deimos", "dal")
+REGRESSION_ALIASES = ("random", "coreset", "dami", "max_variance", "deimos", "dal", "lcmd")
 
 
 def small_strategies(*, fast=False):
@@ -63,6 +64,7 @@ def small_strategies(*, fast=False):
         "alex": ALEX(n_background=5 if fast else 20),
         "density_weighted": DensityWeighted(),
         "albl": ALBL(),
+        "lcmd": LCMD(),
     }
 
 

@@ -18,8 +18,8 @@ torch's grad mode and every hook are restored even when an error is raised.
 One module per kind of probe:
 
 - :mod:`~skactive.probes._output`: predictions (:func:`network_output`);
-- :mod:`~skactive.probes._embedding`: the penultimate embedding and BADGE's
-  gradient embedding;
+- :mod:`~skactive.probes._embedding`: the penultimate embedding, BADGE's
+  gradient embedding and LCMD's last-layer features;
 - :mod:`~skactive.probes._gradients`: input gradients (DAMI) and per-sample
   loss-gradient norms (EGL);
 - :mod:`~skactive.probes._mc`: MC dropout with masks shared across rows;
@@ -32,7 +32,7 @@ One module per kind of probe:
 
 from ._data import concat_rows, flat_rows, is_dataset, iter_chunks, n_rows, take_rows
 from ._discriminator import DiscriminatorResult, discriminate
-from ._embedding import gradient_embedding, penultimate_embedding
+from ._embedding import gradient_embedding, last_layer_features, penultimate_embedding
 from ._gradients import input_gradients, loss_gradient_norms
 from ._mc import (
     dropout_layers,
@@ -56,6 +56,7 @@ __all__ = [
     "gradient_embedding",
     "input_gradients",
     "is_dataset",
+    "last_layer_features",
     "iter_chunks",
     "iter_mc_dropout_output",
     "iter_network_output",

@@ -27,6 +27,7 @@ from ._density import DensityWeighted
 from ._distributed import RANKING_STRATEGIES, prefilter_query, query_dask_pool
 from ._egl import EGL
 from ._kcenter import DAMI, CoreSet
+from ._lcmd import LCMD
 from ._random import Random
 from ._uncertainty import Entropy, LeastConfidence, Margin
 
@@ -48,6 +49,7 @@ STRATEGY_ALIASES = {
     "alex": ALEX,
     "density_weighted": DensityWeighted,
     "albl": ALBL,
+    "lcmd": LCMD,
 }
 
 __all__ = [
@@ -64,6 +66,7 @@ __all__ = [
     "DensityWeighted",
     "EGL",
     "Entropy",
+    "LCMD",
     "LeastConfidence",
     "Margin",
     "MaxVariance",

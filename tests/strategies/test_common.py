@@ -19,6 +19,7 @@ from skactive.strategies import (
     DAMI,
     DEIMOS,
     EGL,
+    LCMD,
     STRATEGY_ALIASES,
     BatchBALD,
     CoreSet,
@@ -131,6 +132,7 @@ def test_aliases_name_the_strategies():
         "alex": ALEX,
         "density_weighted": DensityWeighted,
         "albl": ALBL,
+        "lcmd": LCMD,
     }
     assert STRATEGY_ALIASES == expected
 
