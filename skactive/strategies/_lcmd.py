@@ -61,8 +61,10 @@ class LCMD(QueryStrategy):
     - **Scaling.** The scale transformation multiplies every squared
       distance by the same ``λ``, which leaves the nearest centres, the
       largest cluster and the furthest row unchanged, so LCMD's picks do not
-      depend on it (tested); it is applied so that distances are comparable
-      across networks, as in the paper's framework.
+      depend on it (tested; the paper's LCMD runs use no scaling). It is
+      applied, at the cost of one pass, so that :meth:`features` of
+      different networks share one scale: a mean ``k(x, x)`` of 1 over the
+      labelled rows.
     - **Ties** (equidistant centres, clusters of equal sum, candidates at
       equal distance) go to the older centre, to all tied clusters, and to
       the lowest pool index; see :func:`~skactive._lcmd_kernels.lcmd_greedy`.
