@@ -56,7 +56,6 @@ def strategy_requirements(strategy):
         (s.DEIMOS, {DROPOUT}),
         (s.BADGE, {CLASSIFIER, FINAL_LINEAR}),
         (s.CoreSet, {FINAL_LINEAR}),
-        (s.LCMD, {FINAL_LINEAR}),
         (s.DAL, {FINAL_LINEAR}),
         (s.EGL, {CLASSIFIER}),
         (s.ALEX, {CLASSIFIER}),
@@ -69,6 +68,8 @@ def strategy_requirements(strategy):
             return set(needs)
     if isinstance(strategy, s.DAMI):
         return {SINGLE_OUTPUT}
+    if isinstance(strategy, s.LCMD):
+        return {FINAL_LINEAR} | ({SINGLE_OUTPUT} if strategy.kernel == "grad" else set())
     if isinstance(strategy, s.DensityWeighted):
         needs = {FINAL_LINEAR} if strategy.representation == "embedding" else set()
         return needs | ({CLUSTERS_FROM_CLASSES} if strategy.n_clusters is None else set())

@@ -941,6 +941,20 @@ STRATEGY_CASES = [
         "LCMD cannot use this network: ConvHead has no torch.nn.Linear layer",
     ),
     (
+        "LCMD unknown kernel",
+        lambda: regressor_with(LCMD(kernel="ntk")),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "LCMD kernel must be 'll' or 'grad', got 'ntk'",
+    ),
+    (
+        "LCMD grad kernel on a two-output regressor",
+        lambda: unfitted(LCMD(kernel="grad"), make_regressor_net(max_epochs=5)),
+        lambda m: m.fit(X, X),
+        ValueError,
+        "LCMD needs one output to interpret: the regressor has 2 outputs",
+    ),
+    (
         "LCMD unknown mode",
         lambda: regressor_with(LCMD(mode="TP+")),
         lambda m: m.query(POOL, 3),

@@ -22,6 +22,9 @@ One module per kind of probe:
   gradient embedding and LCMD's last-layer features;
 - :mod:`~skactive.probes._gradients`: input gradients (DAMI) and per-sample
   loss-gradient norms (EGL);
+- :mod:`~skactive.probes._gradient_features`: per-row gradients of one output
+  with respect to every ``nn.Linear``, exact or sketched (LCMD's "grad"
+  kernel);
 - :mod:`~skactive.probes._mc`: MC dropout with masks shared across rows;
 - :mod:`~skactive.probes._shap`: SHAP explanations (ALEX);
 - :mod:`~skactive.probes._discriminator`: DAL's labelled-vs-pool
@@ -33,6 +36,7 @@ One module per kind of probe:
 from ._data import concat_rows, flat_rows, is_dataset, iter_chunks, n_rows, take_rows
 from ._discriminator import DiscriminatorResult, discriminate
 from ._embedding import gradient_embedding, last_layer_features, penultimate_embedding
+from ._gradient_features import gradient_features
 from ._gradients import input_gradients, loss_gradient_norms
 from ._mc import (
     dropout_layers,
@@ -54,6 +58,7 @@ __all__ = [
     "evaluating",
     "flat_rows",
     "gradient_embedding",
+    "gradient_features",
     "input_gradients",
     "is_dataset",
     "last_layer_features",

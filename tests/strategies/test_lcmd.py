@@ -131,3 +131,87 @@ def test_multi_output_regressor_is_accepted(data):
     assert np.unique(indices).shape == (12,)
     features, labelled = LCMD().features(learner, pool)
     np.testing.assert_array_equal(indices, brute_force_lcmd(features, 12, labelled))
+
+
+# ------------------------------------------------------------ the grad kernel
+
+
+def test_grad_kernel_follows_the_definition(data, regressor):
+    strategy = LCMD(kernel="grad", sketch_dim=64)
+    pool_features, labelled = strategy.features(regressor, data[2], random_state=5)
+    assert pool_features.shape == (150, 64)
+    np.testing.assert_allclose((labelled.astype(np.float64) ** 2).sum(axis=1).mean(), 1.0, 1e-5)
+    np.testing.assert_array_equal(
+        strategy.query(regressor, data[2], 15, random_state=5),
+        brute_force_lcmd(pool_features, 15, labelled),
+    )
+
+
+def test_exact_grad_kernel_on_a_classifier_differentiates_the_predicted_logit(data, classifier):
+    pool_features, labelled = LCMD(kernel="grad").features(classifier, data[2])
+    exact = probes.gradient_features(classifier.network_, data[2], batch_size=64, output="argmax")
+    factor = 1.0 / np.sqrt(
+        (
+            probes.gradient_features(
+                classifier.network_, classifier.X_labeled_, batch_size=64, output="argmax"
+            ).astype(np.float64)
+            ** 2
+        )
+        .sum(axis=1)
+        .mean()
+    )
+    np.testing.assert_allclose(pool_features, exact * factor, rtol=1e-5, atol=1e-7)
+    indices = LCMD(kernel="grad").query(classifier, data[2], 10)
+    np.testing.assert_array_equal(indices, brute_force_lcmd(pool_features, 10, labelled))
+
+
+# ------------------------------------------ the contract, for the other settings
+
+SETTINGS = [
+    pytest.param(LCMD(kernel="grad", sketch_dim=32), "regressor", id="grad-regressor"),
+    pytest.param(LCMD(kernel="grad", sketch_dim=32), "classifier", id="grad-classifier"),
+    pytest.param(LCMD(mode="p", sketch_dim=8), "regressor", id="p-sketch-regressor"),
+]
+
+
+def _fitted(strategy, data, task, **kwargs):
+    from .test_common import _learner
+
+    return _learner(strategy, data, task, **kwargs)
+
+
+@pytest.mark.parametrize("strategy, task", SETTINGS)
+def test_other_settings_keep_the_contract(strategy, task, data):
+    from .test_common import _assert_unchanged, _set_modes, _snapshot
+
+    learner = _fitted(strategy, data, task)
+    pool = data[2]
+    module = learner.network_.module_
+    _set_modes(module, "dropout-train")
+    before = _snapshot(module)
+    indices = learner.query(pool, 40)
+    _assert_unchanged(module, before)
+    assert np.unique(indices).shape == (40,) and indices.dtype == np.int64
+    np.testing.assert_array_equal(learner.query(pool, 40), indices)
+    small = _fitted(strategy, data, task, pool_batch_size=7)
+    np.testing.assert_array_equal(small.query(pool, 40), indices)
+
+
+@pytest.mark.parametrize("strategy, task", SETTINGS[:2])
+def test_grad_kernel_restores_the_network_when_it_fails_midway(strategy, task, data):
+    from .test_common import _assert_unchanged, _failing_on_call, _Injected, _snapshot
+
+    learner = _fitted(strategy, data, task, pool_batch_size=64)
+    module = learner.network_.module_
+    module.zero_grad(set_to_none=True)
+    handle = _failing_on_call(module.output, 2)
+    try:
+        before = _snapshot(module)
+        with pytest.raises(_Injected):
+            learner.query(data[2], 5)
+        _assert_unchanged(module, before)
+    finally:
+        handle.remove()
+    assert all(p.grad is None for p in module.parameters())
+    expected = _fitted(strategy, data, task, pool_batch_size=64).query(data[2], 5)
+    np.testing.assert_array_equal(learner.query(data[2], 5), expected)
