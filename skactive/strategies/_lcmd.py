@@ -65,10 +65,14 @@ class LCMD(QueryStrategy):
       have one column per parameter, so set ``sketch_dim`` for any but a
       small network.
     - **Gradient scale.** The paper's networks use the neural tangent
-      parametrisation, in which the weight and bias gradients carry factors
-      ``σ_w/√d`` and ``σ_b``; a plain ``nn.Linear`` gives ``(h, 1)``. The
-      constant bias feature cancels in every distance, so it only matters
-      for the P mode's first pick after sketching.
+      parametrisation, in which each layer's weight and bias gradients carry
+      factors ``σ_w/√d_in`` and ``σ_b``. Here gradients are taken with
+      respect to the parameters as the module holds them (the standard
+      parametrisation of ``nn.Linear``), so the last-layer features are
+      ``(h, 1)``. For ``ll`` the constant bias feature cancels in every
+      distance and only matters for the P mode's first pick after
+      sketching; for ``grad`` the layers are weighted as their raw
+      parameter gradients are, which differs from the paper's weighting.
     - **Scaling.** The scale transformation multiplies every squared
       distance by the same ``λ``, which leaves the nearest centres, the
       largest cluster and the furthest row unchanged, so LCMD's picks do not
