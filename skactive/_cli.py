@@ -26,7 +26,7 @@ __all__ = ["main"]
 # that they agree.
 STRATEGY_NAMES = (
     "albl", "alex", "badge", "bald", "batchbald", "coreset", "dal", "dami", "deimos",
-    "density_weighted", "egl", "entropy", "least_confidence", "margin", "max_variance",
+    "density_weighted", "egl", "entropy", "lcmd", "least_confidence", "margin", "max_variance",
     "power_bald", "probcover", "random", "softmax_bald", "softrank_bald", "typiclust",
 )  # fmt: skip
 DATASET_NAMES = ("ccpp", "digits", "kr-vs-k", "magic", "mnist-5k", "pendigits", "satimage")

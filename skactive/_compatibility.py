@@ -68,6 +68,8 @@ def strategy_requirements(strategy):
             return set(needs)
     if isinstance(strategy, s.DAMI):
         return {SINGLE_OUTPUT}
+    if isinstance(strategy, s.LCMD):
+        return {FINAL_LINEAR} | ({SINGLE_OUTPUT} if strategy.kernel == "grad" else set())
     if isinstance(strategy, s.DensityWeighted):
         needs = {FINAL_LINEAR} if strategy.representation == "embedding" else set()
         return needs | ({CLUSTERS_FROM_CLASSES} if strategy.n_clusters is None else set())

@@ -21,6 +21,7 @@ from skactive.strategies import (
     DAMI,
     DEIMOS,
     EGL,
+    LCMD,
     BatchBALD,
     CoreSet,
     DensityWeighted,
@@ -37,7 +38,16 @@ from skactive.strategies import (
 )
 
 #: Aliases of the strategies that also work with regressors.
-REGRESSION_ALIASES = ("random", "coreset", "dami", "max_variance", "deimos", "dal", "typiclust")
+REGRESSION_ALIASES = (
+    "random",
+    "coreset",
+    "dami",
+    "max_variance",
+    "deimos",
+    "dal",
+    "typiclust",
+    "lcmd",
+)
 
 
 def small_strategies(*, fast=False):
@@ -73,6 +83,7 @@ def small_strategies(*, fast=False):
         "softmax_bald": SoftmaxSampling(BALD(n_mc_samples=mc)),
         "power_bald": PowerSampling(BALD(n_mc_samples=mc)),
         "softrank_bald": SoftRankSampling(BALD(n_mc_samples=mc)),
+        "lcmd": LCMD(),
     }
 
 

@@ -13,7 +13,7 @@ must NumPy's and torch's global random generators.
   ``nn.Linear``, no dropout, shap failing), bad strategy parameters,
   classifier-only strategies on a regressor, broken custom strategies.
 - ``EVERY_STRATEGY_CASES``: ``n <= 0``, ``n > pool`` and an empty pool,
-  run with each of the 21 strategies.
+  run with each of the 22 strategies.
 - ``ACCEPTED_CASES``: inputs that are legitimate (duplicate rows in the
   pool): every strategy answers with ``n`` distinct indices.
 
@@ -44,6 +44,7 @@ from skactive.strategies import (
     DAMI,
     DEIMOS,
     EGL,
+    LCMD,
     STRATEGY_ALIASES,
     BatchBALD,
     CallableStrategy,
@@ -1015,6 +1016,48 @@ STRATEGY_CASES = [
         ValueError,
         r"returned indices outside \[0, 40\)",
     ),
+    (
+        "LCMD without nn.Linear",
+        lambda: unfitted(LCMD(), custom_net(ConvHead)),
+        lambda m: m.fit(X, y),
+        ValueError,
+        "LCMD cannot use this network: ConvHead has no torch.nn.Linear layer",
+    ),
+    (
+        "LCMD unknown kernel",
+        lambda: regressor_with(LCMD(kernel="ntk")),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "LCMD kernel must be 'll' or 'grad', got 'ntk'",
+    ),
+    (
+        "LCMD grad kernel on a two-output regressor",
+        lambda: unfitted(LCMD(kernel="grad"), make_regressor_net(max_epochs=5)),
+        lambda m: m.fit(X, X),
+        ValueError,
+        "LCMD needs one output to interpret: the regressor has 2 outputs",
+    ),
+    (
+        "LCMD unknown mode",
+        lambda: regressor_with(LCMD(mode="TP+")),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        r"LCMD mode must be 'tp' or 'p', got 'TP\+'",
+    ),
+    (
+        "LCMD sketch_dim 0",
+        lambda: regressor_with(LCMD(sketch_dim=0)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "LCMD sketch_dim must be None or an integer >= 1, got 0; the paper sketches to 512",
+    ),
+    (
+        "LCMD sketch_dim float",
+        lambda: learner_with(LCMD(sketch_dim=512.0)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        "LCMD sketch_dim must be None or an integer >= 1, got 512.0",
+    ),
 ]
 
 # (id, the failing call, message pattern), each run with every strategy
@@ -1398,4 +1441,4 @@ def test_case_counts():
     assert len(LEARNER_CASES) >= 32 + 24
     assert len(INPUT_KIND_CASES) >= 20
     assert len(STRATEGY_CASES) >= 25
-    assert len(EVERY_STRATEGY_CASES) * len(STRATEGY_ALIASES) == 63
+    assert len(EVERY_STRATEGY_CASES) * len(STRATEGY_ALIASES) == 66

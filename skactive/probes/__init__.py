@@ -18,10 +18,13 @@ torch's grad mode and every hook are restored even when an error is raised.
 One module per kind of probe:
 
 - :mod:`~skactive.probes._output`: predictions (:func:`network_output`);
-- :mod:`~skactive.probes._embedding`: the penultimate embedding and BADGE's
-  gradient embedding;
+- :mod:`~skactive.probes._embedding`: the penultimate embedding, BADGE's
+  gradient embedding and LCMD's last-layer features;
 - :mod:`~skactive.probes._gradients`: input gradients (DAMI) and per-sample
   loss-gradient norms (EGL);
+- :mod:`~skactive.probes._gradient_features`: per-row gradients of one output
+  with respect to every ``nn.Linear``, exact or sketched (LCMD's "grad"
+  kernel);
 - :mod:`~skactive.probes._mc`: MC dropout with masks shared across rows;
 - :mod:`~skactive.probes._shap`: SHAP explanations (ALEX);
 - :mod:`~skactive.probes._discriminator`: DAL's labelled-vs-pool
@@ -32,7 +35,8 @@ One module per kind of probe:
 
 from ._data import concat_rows, flat_rows, is_dataset, iter_chunks, n_rows, take_rows
 from ._discriminator import DiscriminatorResult, discriminate
-from ._embedding import gradient_embedding, penultimate_embedding
+from ._embedding import gradient_embedding, last_layer_features, penultimate_embedding
+from ._gradient_features import gradient_features
 from ._gradients import input_gradients, loss_gradient_norms
 from ._mc import (
     dropout_layers,
@@ -54,8 +58,10 @@ __all__ = [
     "evaluating",
     "flat_rows",
     "gradient_embedding",
+    "gradient_features",
     "input_gradients",
     "is_dataset",
+    "last_layer_features",
     "iter_chunks",
     "iter_mc_dropout_output",
     "iter_network_output",

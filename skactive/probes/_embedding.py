@@ -12,7 +12,7 @@ import torch
 from ._data import iter_chunks, n_rows
 from ._output import _first, _numpy, evaluating
 
-__all__ = ["gradient_embedding", "penultimate_embedding"]
+__all__ = ["gradient_embedding", "last_layer_features", "penultimate_embedding"]
 
 
 @contextmanager
@@ -165,3 +165,49 @@ def gradient_embedding(net, X, *, batch_size):
             q[start:stop] = _numpy(proba)
             h[start:stop] = _numpy(embedding)
     return q, h
+
+
+def last_layer_features(net, X, *, batch_size):
+    """Gradients of a network output with respect to the final layer's parameters.
+
+    For the final ``nn.Linear`` ``z = W h(x) + b``, the gradient of any one
+    output ``z_k`` with respect to ``(W, b)`` is ``h(x)`` in row ``k`` of
+    ``W``, 1 at ``b_k`` and zero elsewhere, so its non-zero part is
+    ``(h(x), 1)``, the same for every ``k``. Its inner products form the
+    last-layer kernel ``k_ll(x, x') = h(x)·h(x') + 1`` (Holzmüller et al.,
+    2023, base kernel "ll"). Without a bias the trailing 1 is left out.
+
+    Parameters
+    ----------
+    net : skorch.NeuralNet
+        A fitted net whose module contains at least one ``nn.Linear``.
+    X : ndarray of shape (n_samples, ...), dict of arrays or Dataset
+        Network input (see :mod:`skactive.probes`).
+    batch_size : int
+        Rows per forward pass.
+
+    Returns
+    -------
+    features : ndarray of shape (n_samples, n_hidden + 1) or (n_samples, n_hidden), dtype float32
+        ``(h(x), 1)`` if the final layer has a bias, else ``h(x)``.
+
+    Raises
+    ------
+    ValueError
+        If the module has no ``nn.Linear`` layer, or its input is not one
+        vector per row.
+
+    References
+    ----------
+    .. [1] D. Holzmüller, V. Zaverkin, J. Kästner and I. Steinwart, "A
+       Framework and Benchmark for Deep Batch Active Learning for
+       Regression", JMLR 24(164), 2023, base kernel k_ll.
+    """
+    features = None
+    with closing(_iter_final_linear(net, X, batch_size)) as chunks:
+        for start, _, layer, h in chunks:
+            if features is None:
+                extra = 0 if layer.bias is None else 1
+                features = np.ones((n_rows(X), h.shape[1] + extra), dtype=np.float32)
+            features[start : start + h.shape[0], : h.shape[1]] = _numpy(h)
+    return features

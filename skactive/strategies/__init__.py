@@ -27,6 +27,7 @@ from ._density import DensityWeighted
 from ._distributed import RANKING_STRATEGIES, prefilter_query, query_dask_pool
 from ._egl import EGL
 from ._kcenter import DAMI, CoreSet
+from ._lcmd import LCMD
 from ._probcover import ProbCover
 from ._random import Random
 from ._stochastic import PowerSampling, SoftmaxSampling, SoftRankSampling
@@ -56,6 +57,7 @@ STRATEGY_ALIASES = {
     "softmax_bald": SoftmaxSampling,
     "power_bald": PowerSampling,
     "softrank_bald": SoftRankSampling,
+    "lcmd": LCMD,
 }
 
 __all__ = [
@@ -72,6 +74,7 @@ __all__ = [
     "DensityWeighted",
     "EGL",
     "Entropy",
+    "LCMD",
     "LeastConfidence",
     "Margin",
     "MaxVariance",

@@ -19,6 +19,7 @@ from skactive.strategies import (
     DAMI,
     DEIMOS,
     EGL,
+    LCMD,
     STRATEGY_ALIASES,
     BatchBALD,
     CoreSet,
@@ -149,6 +150,7 @@ def test_aliases_name_the_strategies():
         "softmax_bald": SoftmaxSampling,
         "power_bald": PowerSampling,
         "softrank_bald": SoftRankSampling,
+        "lcmd": LCMD,
     }
     assert STRATEGY_ALIASES == expected
 
