@@ -462,14 +462,24 @@ def bench_strategies(settings, peers=PEER_PYTHON):
             print(f"  {peer}: {cases['error']}")
             continue
         for name, r in cases.items():
-            print(
-                f"  {peer:16s} {name:18s} {r['seconds']:8.3f} s (its pass {r['unit'] * 1e3:.1f} ms)"
-            )
+            if "error" in r:
+                print(f"  {peer:16s} {name:18s} {r['error']}")
+            else:
+                pass_ms = r["unit"] * 1e3
+                print(f"  {peer:16s} {name:18s} {r['seconds']:8.3f} s (its pass {pass_ms:.1f} ms)")
     return results
 
 
+def _time(seconds):
+    """Seconds for a table: milliseconds below one second."""
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    ms = seconds * 1e3
+    return f"{ms:.0f} ms" if ms >= 10 else f"{ms:.1f} ms"
+
+
 def _fmt_ratio(seconds, passes, unit):
-    return f"{seconds:.2f} s" + (f" ({seconds / (passes * unit):.1f}×)" if passes else "")
+    return _time(seconds) + (f" ({seconds / (passes * unit):.1f}×)" if passes else "")
 
 
 def render(results):
@@ -496,12 +506,12 @@ def render(results):
     for name, r in s.items():
         selection = "—"
         if name not in RANKING and name != "random":
-            selection = f"{r['selection']:.2f} s"
+            selection = _time(r["selection"])
         if "selection_limit" in r:
             e = results["embedding_pass"][name]
             selection += (
                 f": {r['selection'] / r['selection_limit']:.1f} passes/pick over N×{e['columns']}"
-                f" ({e['bytes'] / 1e6:.1f} MB each; n passes: {r['selection_limit']:.2f} s)"
+                f" ({e['bytes'] / 1e6:.1f} MB each; n passes: {_time(r['selection_limit'])})"
             )
         seconds = _fmt_ratio(r["seconds"], r["passes"], results["unit"])
         cells = [f"`{name}`", r["how"], seconds, selection]
@@ -521,15 +531,25 @@ def render(results):
     missed = [f"`{n}` {s[n]['ratio']:.1f}×" for n in RANKING if s[n]["ratio"] > 1.5]
     lines += [
         "",
+        "The peers are scikit-activeml 1.0.1 and baal 2.1.0, installed by the commands in "
+        "`benchmarks/peers/peer_limits.py`. scikit-activeml's BatchBALD estimates the joint "
+        "entropy from as many sampled label configurations as there are MC samples (M = J by "
+        "default), skactive's from 1,000, so that row is not the same work; baal's BatchBALD "
+        "ran its process out of the address space it was allowed (a cell says so).",
+        "",
         "Target, every ranking strategy within 1.5× of the passes it needs: met by "
         + (", ".join(f"`{n}`" for n in met) or "none")
         + "; missed by "
         + (", ".join(missed) or "none")
         + ".",
         "",
-        "Greedy kernels at scale (`--kernels`, the same run): "
+        "Core-Set's, DAMI's and ALBL's selection includes the distances of the pool to the "
+        "L labelled rows (an N×L product), which n passes over the embedding do not count.",
+        "",
+        "Greedy kernels at scale (the same run; `--kernels` runs this part alone, d = 256, "
+        "K = 10): "
         + "; ".join(
-            f"{case} {r['before']:.1f} s with a full pass per pick → {r['after']:.1f} s "
+            f"{case}: {r['before']:.1f} s with a full pass per pick → {r['after']:.1f} s "
             f"({r['after'] / (settings['kernel_n'] * r['one_pass']):.2f} passes/pick)"
             for case, r in k.items()
         )
