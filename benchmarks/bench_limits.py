@@ -77,7 +77,7 @@ Run (from the repository root)::
     python benchmarks/bench_limits.py --check    # is README's table up to date?
 
 The first writes ``limits.json`` and ``output.txt`` (the full run's output,
-about 15 minutes on two shared cores; all ratios of a table come from that
+about 6 minutes on two shared cores; all ratios of a table come from that
 one run); ``--quick`` is the same at ``N = 2,000``, ``n = 10`` (about a
 minute), ``--kernels`` the greedy kernels alone (Core-Set at N = 200,000,
 d = 256, n = 1000; BADGE at N = 50,000 and 200,000, K = 10, d = 256,
