@@ -3,7 +3,8 @@
 Prints wall-clock seconds measured in one run, on this machine (CPU, the
 threads torch is allowed):
 
-1. ALEX (DeepExplainer, ``k = 3n`` candidates, 100 background rows): one
+1. ALEX (DeepExplainer, ``k = 3n`` candidates, 10 background rows, the
+   default; 100 until the default was made cheaper): one
    query of n=20 rows from a pool of 10,000 rows with 20 features, the
    learner fitted on 200 labelled rows. Its cost is shap's: the 60
    candidates and the 200 labelled rows are explained, against the

@@ -827,6 +827,13 @@ STRATEGY_CASES = [
         "n_candidates must be an integer of at least n=3",
     ),
     (
+        "ALEX n_background 0",
+        lambda: learner_with(ALEX(n_background=0)),
+        lambda m: m.query(POOL, 3),
+        ValueError,
+        r"n_background must be a positive integer or None \(every labelled row\), got 0",
+    ),
+    (
         "DAL n_mini_queries 0",
         lambda: learner_with(DAL(n_mini_queries=0)),
         lambda m: m.query(POOL, 3),

@@ -233,3 +233,74 @@ def test_limits_benchmark_quick_mode(capsys):
         assert result["same_picks"] is True or bool(result["same_picks"]), case
         assert result["before"] > 0 and result["after"] > 0 and result["one_pass"] > 0
     assert capsys.readouterr().out
+
+
+def test_limits_benchmark_times_every_strategy_quick_mode(capsys, tmp_path):
+    from skactive.strategies import STRATEGY_ALIASES
+
+    bench = _load("bench_limits")
+    settings = bench.QUICK
+    missing = tmp_path / "no-such-python"
+    results = bench.bench_strategies(settings, peers=missing)
+    assert set(results["strategies"]) == set(STRATEGY_ALIASES)
+    assert results["unit"] > 0
+    for name, r in results["strategies"].items():
+        # Every strategy returned n distinct rows, and its time is set against
+        # the forward passes it needs (none for Random and DensityWeighted).
+        assert r["n_distinct"] == settings["n"], name
+        assert r["seconds"] > 0 and 0 <= r["selection"] <= r["seconds"]
+        assert (r["ratio"] is None) == (r["passes"] == 0)
+    assert results["strategies"]["bald"]["passes"] == settings["n_mc_samples"]
+    for name in bench.GREEDY:
+        assert results["strategies"][name]["selection_limit"] > 0
+    # Without the peers' environment the peers are reported as not installed.
+    assert all(results["peers"][p]["error"].startswith("not installed") for p in bench.PEERS)
+    out = capsys.readouterr().out
+    assert "badge" in out and "not installed" in out
+
+
+def test_limits_benchmark_peer_script_reports_a_missing_peer():
+    # The peer script runs in skactive's own environment too, where neither
+    # peer is installed: the network and pool go through the file and the
+    # results come back, each peer marked as not installed.
+    import sys
+
+    bench = _load("bench_limits")
+    settings = dict(bench.QUICK, n_pool=300, n_labelled=20, max_epochs=1)
+    learner, X_pool, _, _ = bench.fitted_learner(settings)
+    peers = bench.run_peers(learner, X_pool, settings, ["margin"], python=sys.executable)
+    assert set(peers) == set(bench.PEERS)
+    assert peers["scikit-activeml"]["error"].startswith("not installed (No module named")
+    assert peers["baal"]["error"].startswith("not installed (No module named")
+
+
+def test_readme_limit_table_is_generated_from_the_committed_results():
+    import json
+
+    from skactive.strategies import STRATEGY_ALIASES
+
+    bench = _load("bench_limits")
+    results = json.loads((bench.RESULTS / "limits.json").read_text())
+    readme = (BENCHMARKS.parent / "README.md").read_text()
+    assert bench.replace_section(readme, bench.render(results)) == readme
+    # The committed figures are the full run's, by the documented command,
+    # with every strategy and both peers measured in it.
+    assert results["quick"] is False and results["command"] == bench.COMMAND
+    assert results["settings"] == dict(bench.FULL, kernel_n=1000)
+    assert set(results["strategies"]) == set(STRATEGY_ALIASES)
+    for peer in bench.PEERS:
+        assert "error" not in results["peers"][peer], peer
+    output = (bench.RESULTS / "output.txt").read_text()
+    assert "one forward pass over the pool" in output and "baal" in output
+
+
+def test_limit_section_replacement_needs_both_markers():
+    import pytest
+
+    bench = _load("bench_limits")
+    text = f"intro\n{bench.BEGIN}\nold\n{bench.END}\noutro\n"
+    assert (
+        bench.replace_section(text, "new\n") == f"intro\n{bench.BEGIN}\nnew\n{bench.END}\noutro\n"
+    )
+    with pytest.raises(ValueError, match="markers"):
+        bench.replace_section("no markers here", "new\n")

@@ -89,9 +89,8 @@ class ALEX(QueryStrategy):
     - **Explainer.** shap's ``DeepExplainer`` by default (the paper used
       shap, without naming the explainer); ``"gradient"``
       (``GradientExplainer``) and ``"kernel"`` (``KernelExplainer``, model
-      agnostic and slow) are selectable. The background rows are
-      ``n_background`` labelled rows drawn at random (all of them if there
-      are fewer). The default also suits image rows and a CNN:
+      agnostic and slow) are selectable. The default also suits image rows
+      and a CNN:
       ``DeepExplainer`` propagates DeepLIFT multipliers through
       ``Conv2d``, pooling, ``Flatten`` and the other layers of
       :class:`skactive.nets.CNN`, with one backward pass per row, whereas
@@ -100,6 +99,19 @@ class ALEX(QueryStrategy):
       ``"gradient"`` (expected gradients) is the fallback for layers
       ``DeepExplainer`` does not support (e.g. one activation module
       reused twice).
+    - **Background.** Algorithm 1 trains the explanation model "on
+      ``x ∈ S``", the labelled rows, without a size: shap's background is
+      ``n_background`` labelled rows drawn at random, 10 by default (all of
+      them if there are fewer), ``n_background=None`` for all of ``S``.
+      Ten is the size of ``S`` itself at the paper's first step with one
+      seed image per class (§4.1, ``q = 1``), the smallest background its
+      experiments explained against; a larger one averages the
+      explanation over more reference rows at a cost linear in its size.
+      Measured with a 20-feature MLP, 200 labelled rows and ``n = 20``
+      from a 10,000-row pool (two seeds), 16 of the 20 rows picked with 10
+      background rows were among those picked with all 200 (18–20 with
+      50–100), against about 7 for random candidates; one query took 0.15 s
+      of CPU time, against 0.4 s with 100 and 0.6 s with all 200.
     - **Explained output and class.** The explanation is of the module's
       raw output (the logit for :class:`skactive.nets.MLP`) for the row's
       predicted class, the class §3's "explain the predicted class" reading
@@ -114,6 +126,20 @@ class ALEX(QueryStrategy):
     - **Direction of the divergence.** ``KL(e(x_u) ‖ e(x))``, the candidate
       first, as Algorithm 1 writes ``KLD(φ·x_u, φ·x)``.
 
+    **Cost of one query**, in forward passes of the network over rows (a
+    backward pass counting as two): one pass over the pool for the
+    confidences, then SHAP for the ``k`` candidates and the ``|S|``
+    labelled rows: about ``3 · 2B`` row passes for each of these ``k + |S|``
+    rows with the deep explainer (shap runs the row against each of the
+    ``B = min(n_background, |S|)`` background rows, forward and backward,
+    in one batch of ``2B`` rows per row), ``3 · nsamples`` with the
+    gradient explainer, and ``nsamples · B`` forward row passes with the
+    kernel explainer. By default (deep, ``B = 10``) that is ``60 · (3n +
+    |S|)`` row passes: for ``n = 20`` and ``|S| = 200`` about 16,000, 1.6
+    passes over a 10,000-row pool, against 156,000 with ``B = 100`` and
+    312,000 with ``B = |S|``. shap calls the network once per explained
+    row, which on a small network costs more than the arithmetic.
+
     The labelled rows are explained once per query, and the mean divergence
     of all candidates is one vectorised step (:func:`mean_kl_divergence`).
     shap leaves the network exactly as it found it (see
@@ -126,12 +152,17 @@ class ALEX(QueryStrategy):
         ``3 * n`` (§4.1). Capped at the pool size.
     explainer : {"deep", "gradient", "kernel"}, default="deep"
         Which shap explainer computes the explanation vectors.
-    n_background : int, default=100
-        Number of labelled rows used as shap's background data.
+    n_background : int or None, default=10
+        Number of labelled rows used as shap's background data (drawn at
+        random; all of them if there are fewer); None uses every labelled
+        row, Algorithm 1's explanation model trained on all of ``S``. The
+        deep and kernel explainers' cost is linear in it.
     eps : float, default=1e-8
         ``ε`` of the normalisation.
     nsamples : int, default=200
-        Samples per row of the gradient and kernel explainers.
+        Samples per row of the gradient and kernel explainers (the deep
+        explainer takes none): their cost per explained row is linear in
+        it. The paper names no number.
 
     References
     ----------
@@ -149,7 +180,7 @@ class ALEX(QueryStrategy):
     """
 
     def __init__(
-        self, n_candidates=None, *, explainer="deep", n_background=100, eps=1e-8, nsamples=200
+        self, n_candidates=None, *, explainer="deep", n_background=10, eps=1e-8, nsamples=200
     ):
         self.n_candidates = n_candidates
         self.explainer = explainer
@@ -162,8 +193,11 @@ class ALEX(QueryStrategy):
             raise ValueError(f"explainer must be one of {EXPLAINERS}, got {self.explainer!r}.")
         for name in ("n_background", "nsamples"):
             value = getattr(self, name)
+            if name == "n_background" and value is None:
+                continue
             if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+                none = " or None (every labelled row)" if name == "n_background" else ""
+                raise ValueError(f"{name} must be a positive integer{none}, got {value!r}.")
         if not isinstance(self.eps, Real) or not self.eps > 0:
             raise ValueError(f"eps must be positive, got {self.eps!r}.")
         k = self.n_candidates
@@ -210,7 +244,8 @@ class ALEX(QueryStrategy):
         candidates = self.candidates(learner, X_pool, n, rng)
         X_labelled = learner.network_input(learner.X_labeled_)
         n_labelled = probes.n_rows(X_labelled)
-        n_background = min(self.n_background, n_labelled)
+        n_background = n_labelled if self.n_background is None else self.n_background
+        n_background = min(n_background, n_labelled)
         background = probes.take_rows(
             X_labelled, np.sort(rng.choice(n_labelled, n_background, False))
         )

@@ -49,7 +49,10 @@ class DAL(QueryStrategy):
     paper's own settings are reached with ``hidden_layer_sizes=(256, 256,
     256)`` and, for Algorithm 1 on the whole pool, ``pool_ratio=None``.
 
-    Cost of one query: ``n_mini_queries`` trainings, each of ``e`` epochs
+    Cost of one query: one forward pass of the task network over the pool
+    and one over the labelled rows (the representation ``Ψ``, computed once
+    and kept for every mini-query); then ``n_mini_queries`` trainings of the
+    discriminator, none of the task network, each of ``e`` epochs
     over ``m = |L| + min(|U|, pool_ratio · |L|)`` rows (``e`` is where the
     training accuracy reaches 98 %, at most ``max_epochs``), then one scoring
     pass over the candidates; an epoch costs about ``6 · m · P`` flops for a

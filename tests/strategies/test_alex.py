@@ -122,3 +122,26 @@ def test_refuses_a_regressor_and_too_few_candidates(setting):
     regressor = ActiveLearner(make_regressor_net(max_epochs=2), "random").fit(X, X[:, 0])
     with pytest.raises(ValueError, match="classifier"):
         ALEX().query(regressor, pool, 5)
+
+
+@pytest.mark.parametrize("n_background, size", [(None, 60), (ALEX().n_background, 10), (100, 60)])
+def test_background_is_n_background_labelled_rows_or_all_of_them(
+    setting, monkeypatch, n_background, size
+):
+    # The default background is 10 labelled rows (the cheap default); None
+    # is Algorithm 1's explanation model trained on every labelled row.
+    learner, pool = setting
+    backgrounds = []
+
+    def fake(net, X, background, **kwargs):
+        backgrounds.append(background.copy())
+        return X.astype(np.float64)
+
+    monkeypatch.setattr(_alex, "shap_explanations", fake)
+    ALEX(n_background=n_background).query(learner, pool, 4, random_state=0)
+    labelled = {row.tobytes() for row in learner.X_labeled_}
+    for background in backgrounds:  # the same background for candidates and labelled rows
+        assert background.shape[0] == size
+        rows = {row.tobytes() for row in background}
+        assert len(rows) == size and rows <= labelled
+    np.testing.assert_array_equal(backgrounds[0], backgrounds[1])
