@@ -195,9 +195,9 @@ class BatchBALD(QueryStrategy):
         ``benchmarks/bench_deimos_batchbald.py``), 1,000 stratified
         configurations give a batch whose joint mutual information, judged
         by a common 200,000-configuration estimate, is above top-50 BALD's
-        for each of three seeds (the i.i.d. draws of earlier versions fell
-        below it); 2,000 or 4,000 gained under 0.002 nats at two to four
-        times the time.
+        for each of three seeds (the previous estimator fell below it with
+        the same number); 4,000 raised it by at most 0.0005 nats, at four
+        to six times the time.
 
     See Also
     --------
