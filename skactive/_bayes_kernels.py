@@ -309,7 +309,9 @@ def batchbald_greedy(probs, n, *, n_configurations, random_state, lazy=True):
     product per chunk (:func:`_plogp_sums`), ``O(K C J)`` time per row and
     chunks of at most ``2**16`` elements; never an ``(N, K, C)`` array.
     Memory: ``(J + 1, N C)`` copies of ``probs`` (float64, and float32 once
-    sampling starts) and the ``(J, K)`` configuration table.
+    sampling starts), ``(J, N)`` row sums and per-sample entropies and the
+    ``(J, K)`` configuration table: 50 MiB at ``N = 10,000``, ``J = 20``,
+    ``C = 10``.
 
     **Lazy greedy** (Minoux, 1978). The joint mutual information is
     submodular (Kirsch et al., 2019, §3, proof in its appendix): a row's gain over
