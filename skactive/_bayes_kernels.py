@@ -11,11 +11,14 @@ Notation: ``J`` MC-dropout samples (masks), ``N`` pool rows, ``C`` classes
 or outputs, ``S`` rows of DEIMOS's representative sample.
 """
 
+from functools import partial
+
 import numpy as np
 from scipy.special import xlogy
 
 __all__ = [
     "bald",
+    "batch_mutual_information",
     "batchbald_greedy",
     "deimos_expected_improvement",
     "deimos_factor",
@@ -25,9 +28,20 @@ __all__ = [
     "predictive_entropy",
 ]
 
-# Float64 elements of the largest temporary BatchBALD builds at once
-# (2**22 elements = 32 MiB).
-_MAX_ELEMENTS = 2**22
+# Elements of the largest temporary BatchBALD builds at once: 2**16 (512 KiB
+# in float64) keeps a chunk's table and its logs in cache between the
+# matrix product, the log and the multiply.
+_CHUNK_ELEMENTS = 2**16
+
+# Added to every entry of BatchBALD's probability tables (see _plogp_sums):
+# far below any probability that moves an entropy, and far above underflow.
+_TINY = {np.dtype(np.float64): 1e-300, np.dtype(np.float32): 1e-30}
+
+# Relative gap below which two BatchBALD scores are a tie (see _first_max).
+_TIE_TOLERANCE = 1e-10
+
+# Rows BatchBALD's lazy greedy step scores first (then twice as many, and so on).
+_LAZY_BLOCK = 256
 
 
 # --------------------------------------------------------------------- BALD
@@ -115,74 +129,204 @@ def mc_variance(samples):
 # ---------------------------------------------------------------- BatchBALD
 
 
-def _joint_entropy_exact(joint, probs, rows, out):
-    """Exact entropy of (batch labels, candidate label) for each candidate.
+def _first_max(scores):
+    """Index of the first score within ``_TIE_TOLERANCE`` of the maximum.
 
-    ``joint[j, k] = prod_i p_j(y_i = config_k)`` over the batch; for
-    candidate ``x``, ``P(config_k, y) = (1/J) sum_j joint[j, k] p_j(y | x)``.
-
-    joint : (J, K); probs : (J, N, C); rows : (m,) candidates; out : (m,).
+    Scores that differ by less than the rounding of the products that
+    computed them are ties; resolving them to the first row makes the pick
+    independent of how BLAS ordered its sums.
     """
-    n_mc, n_configs = joint.shape
-    n_classes = probs.shape[2]
-    step = max(1, _MAX_ELEMENTS // (n_configs * n_classes))
+    best = scores.max()
+    return int(np.flatnonzero(scores >= best - _TIE_TOLERANCE * (1.0 + abs(best)))[0])
+
+
+def _plogp_sums(joint, flat, rows, weights, n_classes, out):
+    """``out[i] = sum_k weights[k] sum_y T[k, i, y] log T[k, i, y]`` for ``rows[i]``.
+
+    ``T = joint.T @ flat[:, columns of rows]`` is the (unnormalised) table of
+    (configuration, label of the row) probabilities. ``flat`` is the
+    ``(J + 1, N C)`` matrix of :func:`_flat_probs` whose last row is ones and
+    ``joint`` has a last row of ``_TINY[dtype]``: the product then adds that
+    tiny constant to every entry, so ``log`` is finite where a probability is
+    0 and ``0 log 0 = 0`` costs no extra pass. Per chunk of rows: one matrix
+    product, one ``log``, one multiply and one matrix-vector product, in
+    buffers of at most ``_CHUNK_ELEMENTS`` elements that stay in cache.
+
+    joint : (J + 1, K); flat : (J + 1, N * C); rows : (m,); weights : (K,);
+    out : (m,).
+    """
+    n_configs = joint.shape[1]
+    step = max(1, _CHUNK_ELEMENTS // (n_configs * n_classes))
+    step = min(step, rows.shape[0])
+    table_buffer = np.empty(n_configs * step * n_classes, dtype=flat.dtype)
+    log_buffer = np.empty_like(table_buffer)
+    joint_t = joint.T  # (K, J + 1)
+    classes = np.arange(n_classes)
     for start in range(0, rows.shape[0], step):
         chunk = rows[start : start + step]
-        p = probs[:, chunk, :].astype(np.float64).reshape(n_mc, -1)  # (J, m * C)
-        table = (joint.T @ p) / n_mc  # (K, m * C)
+        width = chunk.shape[0] * n_classes
+        table = table_buffer[: n_configs * width].reshape(n_configs, width)
+        logs = log_buffer[: n_configs * width].reshape(n_configs, width)
+        columns = (chunk[:, None] * n_classes + classes).ravel()
+        np.matmul(joint_t, flat[:, columns], out=table)
+        np.log(table, out=logs)
+        np.multiply(table, logs, out=logs)
         out[start : start + chunk.shape[0]] = (
-            -xlogy(table, table).reshape(n_configs, chunk.shape[0], n_classes).sum(axis=(0, 2))
+            (weights @ logs).reshape(-1, n_classes).sum(axis=1, dtype=np.float64)
         )
 
 
-def _joint_entropy_sampled(joint, log_scale, probs, rows, out):
-    """Importance-sampled entropy of (batch labels, candidate label).
+def _step_scores(rows, *, joint, flat, weights, sign, base):
+    """BatchBALD scores of ``rows``: ``sign * plogp + base[rows]`` (see :func:`_plogp_sums`)."""
+    n_classes = flat.shape[1] // base.shape[0]
+    plogp = np.empty(rows.shape[0])
+    _plogp_sums(joint, flat, rows, weights, n_classes, plogp)
+    return sign * plogp + base[rows]
 
-    ``M`` batch configurations ``c_m`` were drawn from ``P(y_batch)`` and
-    ``joint[j, m] = prod_i p_j(c_m,i) / s_m`` is stored divided by a
-    per-configuration scale ``s_m = exp(log_scale[m])`` against underflow.
-    The estimate (Kirsch et al., 2019, §3.3) is
 
-    ``H ≈ -(1/M) sum_m sum_y P(c_m, y) / P(c_m) log P(c_m, y)``,
+def _lazy_argmax(score, bound, current, *, lazy):
+    """Greedy step over the rows with a finite ``bound``, evaluating as few as needed.
 
-    in which the ratio does not depend on ``s_m`` and
-    ``log P(c_m, y) = log(P(c_m, y) / s_m) + log s_m``.
+    ``score(rows)`` gives the joint MI of the batch with each of ``rows``;
+    ``bound[x]`` bounds row ``x``'s gain over ``current``, the batch's joint
+    MI. Rows are scored in blocks in decreasing order of their bound (lazy
+    greedy, Minoux 1978): once the best score found is above every
+    remaining ``current + bound`` by more than twice the tie tolerance, no
+    remaining row can win or tie. ``bound`` is updated in place with the new
+    gains. With ``lazy=False`` every row is scored.
 
-    joint : (J, M); log_scale : (M,); probs : (J, N, C); rows : (m,);
-    out : (m,).
+    Returns the chosen row (ties as :func:`_first_max`) and its score.
     """
-    n_mc, n_configs = joint.shape
-    n_classes = probs.shape[2]
-    marginal = joint.mean(axis=0)  # (M,) = P(c_m) / s_m
-    step = max(1, _MAX_ELEMENTS // (n_configs * n_classes))
-    for start in range(0, rows.shape[0], step):
-        chunk = rows[start : start + step]
-        p = probs[:, chunk, :].astype(np.float64).reshape(n_mc, -1)
-        table = ((joint.T @ p) / n_mc).reshape(n_configs, chunk.shape[0], n_classes)
-        ratio = table / marginal[:, None, None]  # P(y | c_m): sums to 1 over y
-        # sum_y ratio * log(table) + log s_m * sum_y ratio, averaged over m.
-        term = (xlogy(ratio, table).sum(axis=2) + log_scale[:, None]).mean(axis=0)
-        out[start : start + chunk.shape[0]] = -term
+    candidates = np.flatnonzero(np.isfinite(bound))
+    if lazy:
+        order = candidates[np.argsort(-bound[candidates], kind="stable")]
+    else:
+        order = candidates
+    scored = np.empty(0, dtype=np.int64)
+    scores = np.empty(0)
+    start, block = 0, _LAZY_BLOCK
+    while start < order.shape[0]:
+        rows = order[start : start + block] if lazy else order
+        new = score(rows)
+        bound[rows] = new - current
+        scored = np.concatenate([scored, rows])
+        scores = np.concatenate([scores, new])
+        start += rows.shape[0]
+        block *= 2
+        best = scores.max()
+        margin = 2 * _TIE_TOLERANCE * (1.0 + abs(best))
+        if start >= order.shape[0] or current + bound[order[start]] < best - margin:
+            break
+    # First row, by index, among the scores tied with the maximum.
+    by_index = np.argsort(scored, kind="stable")
+    i = _first_max(scores[by_index])
+    return int(scored[by_index][i]), float(scores[by_index][i])
 
 
-def batchbald_greedy(probs, n, *, n_configurations, random_state):
-    """Greedy BatchBALD batch (Kirsch et al., 2019, Algorithm 1).
+def _flat_probs(probs, dtype):
+    """``(J + 1, N C)`` matrix: ``probs`` flattened over rows and classes, then a row of ones."""
+    n_mc, n_rows, n_classes = probs.shape
+    flat = np.empty((n_mc + 1, n_rows * n_classes), dtype=dtype)
+    flat[:n_mc] = probs.reshape(n_mc, -1)
+    flat[n_mc] = 1.0
+    return flat
+
+
+def _with_tiny_row(joint, dtype):
+    """``joint`` (J, K) in ``dtype`` with a last row of ``_TINY[dtype]``.
+
+    See :func:`_plogp_sums`.
+    """
+    out = np.empty((joint.shape[0] + 1, joint.shape[1]), dtype=dtype)
+    out[:-1] = joint
+    out[-1] = _TINY[np.dtype(dtype)]
+    return out
+
+
+def _strata(n_mc, n_samples, random_state):
+    """MC sample ``j_m`` of each sampled configuration and its weight ``w_m``.
+
+    ``j_m = m mod J`` with ``w_m = 1 / (J n_{j_m})`` (``n_j`` configurations
+    drawn from sample ``j``): every MC sample weighs ``1 / J``. With fewer
+    configurations than MC samples, ``M`` distinct samples drawn at random,
+    each weighing ``1 / M``. Both are unbiased; the weights sum to 1.
+    """
+    if n_samples < n_mc:
+        return random_state.permutation(n_mc)[:n_samples], np.full(n_samples, 1.0 / n_samples)
+    mc_of_sample = np.arange(n_samples) % n_mc
+    per_sample = np.bincount(mc_of_sample, minlength=n_mc)
+    return mc_of_sample, 1.0 / (n_mc * per_sample[mc_of_sample])
+
+
+def batchbald_greedy(probs, n, *, n_configurations, random_state, lazy=True):
+    """Greedy BatchBALD batch (Kirsch et al., 2019, Algorithm 1 and §3.3).
 
     Step ``k`` adds the row ``x`` maximising the joint mutual information
     ``I[y_1, ..., y_{k-1}, y_x; w] = H[y_1, ..., y_{k-1}, y_x]
-    - sum_i E_w H[y_i | w]`` of the batch so far and ``x``. The joint
-    entropy is computed exactly, over all ``C**(k-1)`` label configurations
-    of the batch, while there are at most ``n_configurations`` of them, and
-    estimated from ``n_configurations`` configurations sampled from the
-    joint predictive beyond (§3.3). Samples are extended by one label per
-    step (ancestrally: each keeps its MC sample ``j``), as in the paper.
+    - sum_i E_w H[y_i | w]`` of the batch so far and ``x``, the ``J``
+    MC-dropout samples standing for the posterior over ``w``.
 
-    Memory: the ``(J, K)`` configuration table (``K <= n_configurations``)
-    and chunks of at most ``2**22`` float64 elements; never an
-    ``(N, K, C)`` array at once. Time per step ``O(N K C J)``.
+    * **Exact** while the batch has at most ``n_configurations`` label
+      configurations (``C**(k-1)``): the ``(J, C**(k-1))`` table ``joint[j, c]
+      = prod_i p_j(y_i = c_i)`` gives ``P(c, y_x) = (1/J) sum_j joint[j, c]
+      p_j(y_x)`` for every candidate at once, in float64.
+    * **Sampled** beyond (§3.3): ``M = n_configurations`` configurations
+      ``c_m`` of the batch are drawn from the joint predictive and the joint
+      entropy is the paper's importance-weighted estimate
+      ``H ≈ -sum_m w_m sum_y P(c_m, y) / P(c_m) log P(c_m, y)``. The paper
+      leaves open how the configurations are drawn; here they are
+      *stratified* over the MC samples: configuration ``m`` is drawn from
+      MC sample ``j_m = m mod J`` (each label from ``p_{j_m}``, extended by
+      one label per step, as the paper's ancestral sampling), and
+      ``w_m = 1 / (J n_{j_m})`` with ``n_j`` the configurations of sample
+      ``j`` (with ``M < J``, ``M`` distinct samples at random and ``w_m =
+      1 / M``). Each configuration is still a draw from the mixture
+      ``P(c) = (1/J) sum_j prod_i p_j(c_i)`` and the estimate stays
+      unbiased, but its largest source of noise, which MC sample each
+      configuration came from, is gone: once the batch identifies ``w``,
+      configuration ``m``'s term is, beyond the ``-log P(c_m)`` common to
+      all candidates, ``H[p_{j_m}(y_x)]``, and the ``w_m`` average it to
+      ``E_w H[y_x | w]`` exactly, so the scores' noise is only that of the
+      information still to gain. The candidate's own ``E_w H[y_x | w]`` is
+      likewise taken over the same configurations, as ``sum_m w_m sum_j
+      π_j(c_m) H[p_j(y_x)]`` with ``π(c_m)`` the posterior over MC samples
+      given ``c_m``. The paper subtracts the exact value; this average has
+      the same expectation and shares the joint entropy's sampling noise:
+      each configuration then adds the conditional mutual information
+      ``I[y_x; w | c_m] >= 0``, and a configuration drawn from one MC sample
+      that looks like another's no longer adds the difference of their
+      entropies as noise. With i.i.d. draws and the exact conditional term
+      (the previous version) the noise grew with the batch until, at
+      ``n = 50``, the greedy batch informed less than top-``n`` BALD's; now
+      it informs more (``benchmarks/bench_deimos_batchbald.py``). This
+      estimate runs in float32 (its Monte-Carlo error is far above float32
+      rounding), the exact one in float64. The sampled ``joint_mi`` values
+      carry that error and the optimism of taking the best of many noisy
+      scores; judge a batch with :func:`batch_mutual_information`.
+
+    Each scoring pass goes over rows in chunks: a ``(K, J + 1) @ (J + 1,
+    m C)`` matrix product, a ``log``, a multiply and a matrix-vector
+    product per chunk (:func:`_plogp_sums`), ``O(K C J)`` time per row and
+    chunks of at most ``2**16`` elements; never an ``(N, K, C)`` array.
+    Memory: ``(J + 1, N C)`` copies of ``probs`` (float64, and float32 once
+    sampling starts), ``(J, N)`` row sums and per-sample entropies and the
+    ``(J, K)`` configuration table: 50 MiB at ``N = 10,000``, ``J = 20``,
+    ``C = 10``.
+
+    **Lazy greedy** (Minoux, 1978). The joint mutual information is
+    submodular (Kirsch et al., 2019, §3, proof in its appendix): a row's gain over
+    the batch only shrinks as the batch grows. Each row keeps its last
+    computed gain as a bound; a step scores rows in blocks of decreasing
+    bound and stops once the best score beats every remaining bound, so
+    most rows are scored only in the first steps. On the exact path this
+    picks what scoring every row picks. The sampled estimate is
+    submodular only in expectation, so there the bounds can, rarely, skip
+    a row whose estimate grew by noise; ``lazy=False`` scores every row.
 
     The first step's scores are :func:`bald`'s, so a batch of one is the
-    BALD choice (first maximum on ties).
+    BALD choice. Scores within ``1e-10`` (relative) of the step's maximum
+    count as ties and go to the first row, so that the picks do not depend
+    on the rounding of the BLAS.
 
     Prior validation of data is assumed.
 
@@ -195,9 +339,11 @@ def batchbald_greedy(probs, n, *, n_configurations, random_state):
         Batch size, ``1 <= n <= N``.
     n_configurations : int
         Number ``K`` of label configurations: the exact/sampled threshold and
-        the number of samples.
+        the number of sampled configurations.
     random_state : numpy.random.RandomState
         Source of the sampled configurations.
+    lazy : bool, default=True
+        Score only the rows whose bound can still win (see above).
 
     Returns
     -------
@@ -210,32 +356,61 @@ def batchbald_greedy(probs, n, *, n_configurations, random_state):
     conditional = expected_entropy(probs)  # (N,)
     indices = np.empty(n, dtype=np.int64)
     joint_mi = np.empty(n, dtype=np.float64)
-    available = np.ones(n_rows, dtype=bool)
 
     scores = bald(probs)
-    first = int(np.argmax(scores))
+    first = _first_max(scores)
     indices[0], joint_mi[0] = first, scores[first]
-    available[first] = False
     conditional_sum = conditional[first]
+    if n == 1:
+        return indices, joint_mi
 
+    flat = _flat_probs(probs, np.float64)  # (J + 1, N C)
+    entropies = None  # H[p_j(y_x)], (J, N), once sampling starts
+    # sum_y p_j(y | x), for the exact total mass of each table column.
+    row_sums = probs.sum(axis=2, dtype=np.float64)  # (J, N)
     # Exact configuration table of the batch: (J, C**k).
     joint = probs[:, first, :].astype(np.float64)
     sampled = False
-    log_scale = None
-    mc_of_sample = None
-    entropy = np.empty(n_rows, dtype=np.float64)
+    mc_of_sample = weights = log_scale = None  # set when sampling starts
+    log_j = np.log(n_mc)
 
+    # Upper bounds on each row's gain I[batch, y_x; w] - I[batch; w]: its
+    # last computed gain (submodularity: gains only shrink as the batch grows).
+    bound = scores.copy()
+    bound[first] = -np.inf
     for k in range(1, n):
-        rows = np.flatnonzero(available)
+        # score(x) = sign * plogp(x) + base[x]: plogp from _plogp_sums, base
+        # the rest of the joint entropy minus the conditional entropies.
         if sampled:
-            _joint_entropy_sampled(joint, log_scale, probs, rows, entropy[: rows.shape[0]])
+            # H ≈ -sum_m w_m / T_m sum_y T log T - sum_m w_m (log s_m - log J),
+            # with T = joint.T @ p = J P(c_m, y) / s_m and T_m = J P(c_m) / s_m.
+            # The candidate's E_w H[y_x | w] is taken over the same
+            # configurations' posteriors, sum_m w_m sum_j π_j(c_m) H[p_j(y_x)]
+            # with π(c_m) = joint[:, m] / T_m: as unbiased as its exact value,
+            # and it shares the estimate's sampling noise.
+            dtype, sign = np.float32, -1.0
+            step_weights = weights / joint.sum(axis=0)  # w_m / T_m
+            posterior_weights = joint @ step_weights  # sum_m w_m π(c_m), (J,)
+            step_weights = step_weights.astype(np.float32)
+            base = -(weights @ (log_scale - log_j)) + conditional - posterior_weights @ entropies
         else:
-            _joint_entropy_exact(joint, probs, rows, entropy[: rows.shape[0]])
-        scores = entropy[: rows.shape[0]] - conditional[rows] - conditional_sum
-        best = int(np.argmax(scores))
-        chosen = rows[best]
-        indices[k], joint_mi[k] = chosen, scores[best]
-        available[chosen] = False
+            # H = -sum (T / J) log(T / J) = -(1/J) sum T log T + (log J / J) sum T,
+            # sum T exact from the row sums of the probabilities.
+            dtype, sign = np.float64, 1.0
+            step_weights = np.full(joint.shape[1], -1.0 / n_mc)
+            base = (log_j / n_mc) * (joint.sum(axis=1) @ row_sums)
+        base -= conditional + conditional_sum
+        score = partial(
+            _step_scores,
+            joint=_with_tiny_row(joint, dtype),
+            flat=flat,
+            weights=step_weights,
+            sign=sign,
+            base=base,
+        )
+        chosen, best = _lazy_argmax(score, bound, joint_mi[k - 1], lazy=lazy)
+        indices[k], joint_mi[k] = chosen, best
+        bound[chosen] = -np.inf
         conditional_sum += conditional[chosen]
         if k == n - 1:
             break
@@ -246,11 +421,15 @@ def batchbald_greedy(probs, n, *, n_configurations, random_state):
             continue
         if not sampled:
             # Switch to sampling: draw each configuration ancestrally from
-            # the mixture over MC samples, for the whole batch so far.
+            # its MC sample, for the whole batch so far.
             sampled = True
-            mc_of_sample = random_state.randint(n_mc, size=n_configurations)
+            mc_of_sample, weights = _strata(n_mc, n_configurations, random_state)
+            p64 = probs.astype(np.float64)
+            entropies = -xlogy(p64, p64).sum(axis=2)
+            del p64
             joint = np.ones((n_mc, n_configurations))
             log_scale = np.zeros(n_configurations)
+            flat = flat.astype(np.float32)
             batch = indices[: k + 1]
         else:
             batch = indices[k : k + 1]
@@ -268,6 +447,58 @@ def batchbald_greedy(probs, n, *, n_configurations, random_state):
             joint /= scale
             log_scale += np.log(scale)
     return indices, joint_mi
+
+
+def batch_mutual_information(probs, batch, *, n_samples, random_state):
+    """Sampled estimate of a batch's joint mutual information ``I[y_batch; w]``.
+
+    ``I[y_B; w] = log J - E_{c ~ P(y_B)} H[w | y_B = c]`` with ``w``
+    uniform over the ``J`` MC samples: the posterior over MC samples of a
+    configuration ``c`` is ``π_j(c) ∝ prod_i p_j(c_i)``. ``n_samples``
+    configurations are drawn, stratified over the MC samples as in
+    :func:`batchbald_greedy` (``j_m = m mod J``, weights ``1 / (J n_j)``);
+    the estimate is unbiased and, unlike ``H[y_B] - sum_i H[y_i | w]`` from
+    the same samples, bounded in ``[0, log J]``. A common yardstick for
+    batches chosen by different methods from the same MC samples.
+
+    Prior validation of data is assumed.
+
+    Parameters
+    ----------
+    probs : ndarray of shape (J, N, C)
+    batch : array-like of int, shape (B,)
+        Rows of the batch.
+    n_samples : int
+        Number of sampled configurations, at least ``J``.
+    random_state : numpy.random.RandomState
+
+    Returns
+    -------
+    mutual_information : float
+    """
+    n_mc, _, n_classes = probs.shape
+    batch = np.asarray(batch)
+    sub = probs[:, batch, :].astype(np.float64)  # (J, B, C)
+    cumulative = np.cumsum(sub, axis=2)
+    with np.errstate(divide="ignore"):
+        log_sub = np.log(sub)
+    mc_of_sample, weights = _strata(n_mc, n_samples, random_state)
+    total = 0.0
+    step = max(1, _CHUNK_ELEMENTS // max(1, n_mc * batch.shape[0]))
+    for start in range(0, n_samples, step):
+        mc = mc_of_sample[start : start + step]
+        log_joint = np.zeros((n_mc, mc.shape[0]))  # log prod_i p_j(c_m,i)
+        for i in range(batch.shape[0]):
+            cum = cumulative[mc, i, :]  # (m, C)
+            u = random_state.uniform(size=(mc.shape[0], 1)) * cum[:, -1:]
+            labels = np.minimum((cum < u).sum(axis=1), n_classes - 1)
+            log_joint += log_sub[:, i, labels]
+        log_joint -= log_joint.max(axis=0)
+        posterior = np.exp(log_joint)
+        posterior /= posterior.sum(axis=0)
+        entropy = -xlogy(posterior, posterior).sum(axis=0)  # H[w | c_m], (m,)
+        total += weights[start : start + step] @ entropy
+    return float(np.log(n_mc) - total)
 
 
 # ------------------------------------------------------------------- DEIMOS
@@ -320,8 +551,18 @@ def deimos_greedy(factor, candidates, n, *, noise, smoothing):
     * Classification uses ``noise = 0`` and ``smoothing = τ_s⁻¹ > 0``
       (§3.4, §4), and ``V = B G Bᵀ`` holds on every row.
 
-    The ``(S C) × (S C)`` matrix is never formed: a step costs
-    ``O(S C J²)`` time and the memory is ``O(S C J)``.
+    The ``(S C) × (S C)`` matrix is never formed. Each row keeps its two
+    ``C × C`` blocks ``B_i G B_iᵀ`` (whose sum with ``(noise + smoothing) I``
+    is the system ``V_ii + smoothing I``) and ``B_i G K G B_iᵀ`` (``K = Bᵀ
+    B`` over the rows in the trace, so that ``V_iᵀ V_i = B_i G K G B_iᵀ +
+    noise (B_i G B_iᵀ + its transpose) + noise² I``). The core update is
+    rank ``C``, ``G ← G - Eᵀ E`` with ``E = L⁻¹ B_n G`` and ``L`` the
+    Cholesky factor of the chosen row's system, so the blocks follow by
+    rank-``C`` updates: per step one ``(S C) × J`` by ``J × 2C`` matrix
+    product (``3C`` in regression, where the chosen row also leaves ``K``),
+    two batched ``C × C`` products and the batched ``C × C`` solves of the
+    scores: ``O(S C² J)`` time instead of the ``O(S C J²)`` of forming
+    ``B_i G`` anew, and ``O(S C J)`` memory.
 
     Prior validation of data is assumed; exactly one of ``noise`` and
     ``smoothing`` is positive, or ``V`` must be positive definite.
@@ -349,53 +590,75 @@ def deimos_greedy(factor, candidates, n, *, noise, smoothing):
     n_rows, n_out, n_mc = factor.shape
     flat = factor.reshape(n_rows * n_out, n_mc)
     core = np.eye(n_mc)
-    gram = flat.T @ flat  # Bᵀ W B over the rows still in the trace, (J, J)
+    gram = flat.T @ flat  # K = Bᵀ W B over the rows still in the trace, (J, J)
+    # Per-row C × C blocks for every row of the sample, kept up to date by
+    # low-rank updates: inner_i = B_i G B_iᵀ and quad_i = B_i G K G B_iᵀ.
+    inner = _row_blocks(flat, flat, n_out)
+    quad = _row_blocks(flat @ gram, flat, n_out)
     available = np.zeros(n_rows, dtype=bool)
     available[candidates] = True
     indices = np.empty(n, dtype=np.int64)
     gains = np.empty(n, dtype=np.float64)
     for k in range(n):
-        rows = np.flatnonzero(available)
-        scores, f, system = _deimos_step(factor, rows, core, gram, noise, smoothing)
-        best = int(np.argmax(scores))
-        chosen = rows[best]
-        indices[k], gains[k] = chosen, scores[best]
+        scores, system = _deimos_scores(inner, quad, noise, smoothing)
+        scores[~available] = -np.inf
+        chosen = int(np.argmax(scores))
+        indices[k], gains[k] = chosen, scores[chosen]
         available[chosen] = False
-        # Core update with the chosen row's B_n G and its C × C system.
-        f_n = f[best]  # (C, J)
-        core -= f_n.T @ np.linalg.solve(system[best], f_n)
+        if k == n - 1:
+            break
+        # Condition on the chosen row: G' = G - Eᵀ E with E = L⁻¹ B_n G and
+        # L the Cholesky factor of its C × C system.
+        b_n = factor[chosen]  # (C, J)
+        f_n = b_n @ core  # B_n G
+        e = np.linalg.solve(np.linalg.cholesky(system[chosen]), f_n)  # (C, J)
+        # B_i G' K G' B_iᵀ = quad_i - A_i M_iᵀ - M_i A_iᵀ + A_i R A_iᵀ with
+        # A = B Eᵀ, M = B G K Eᵀ and R = E K Eᵀ: one (S C) × J by J × 2C
+        # (3C in regression) product, then C × C blocks.
+        right = [e.T, core @ (gram @ e.T)]
+        core -= e.T @ e
         core = 0.5 * (core + core.T)
         if noise:
-            # The chosen row's outputs are known: they leave the trace.
-            gram -= factor[chosen].T @ factor[chosen]
+            # The chosen row's outputs are known: they leave the trace, and
+            # K' = K - B_nᵀ B_n subtracts (B_i G' B_nᵀ)(B_i G' B_nᵀ)ᵀ.
+            right.append(core @ b_n.T)
+        products = (flat @ np.hstack(right)).reshape(n_rows, n_out, len(right), n_out)
+        a, m = products[:, :, 0], products[:, :, 1]
+        r = e @ gram @ e.T
+        inner -= a @ a.transpose(0, 2, 1)
+        # A R Aᵀ - A Mᵀ - M Aᵀ = -(A Nᵀ + N Aᵀ) with N = M - A R / 2.
+        cross = a @ (m - 0.5 * (a @ r)).transpose(0, 2, 1)
+        quad -= cross + cross.transpose(0, 2, 1)
+        if noise:
+            x = products[:, :, 2]
+            quad -= x @ x.transpose(0, 2, 1)
+            gram -= b_n.T @ b_n
     return indices, gains
 
 
-def _deimos_step(factor, rows, core, gram, noise, smoothing):
-    """Expected improvement of each row of ``rows`` under the current core.
+def _row_blocks(left, right, n_out):
+    """``out[i] = left_i right_iᵀ`` for the ``C``-row blocks of two ``(S C, J)`` matrices."""
+    n_rows = left.shape[0] // n_out
+    left = left.reshape(n_rows, n_out, -1)
+    return left @ right.reshape(n_rows, n_out, -1).transpose(0, 2, 1)
 
-    factor : (S, C, J); rows : (m,); core, gram : (J, J).
-    Returns scores (m,), ``B_i G`` (m, C, J) and the systems
-    ``V_ii + smoothing I`` (m, C, C).
+
+def _deimos_scores(inner, quad, noise, smoothing):
+    """Expected improvement of every row from its blocks (eqs. 5 and 6).
+
+    ``V_iᵀ V_i = B_i G K G B_iᵀ + noise (B_i G B_iᵀ + its transpose) +
+    noise² I`` and the system ``V_ii + smoothing I = B_i G B_iᵀ + (noise +
+    smoothing) I``. Returns scores (S,) and systems (S, C, C).
     """
-    n_out, n_mc = factor.shape[1:]
-    m = rows.shape[0]
-    b = factor[rows]  # (m, C, J)
-    # Two (m C) × J by J × J products: one BLAS call each.
-    f = (b.reshape(-1, n_mc) @ core).reshape(m, n_out, n_mc)  # B_i G
-    h = (f.reshape(-1, n_mc) @ gram).reshape(m, n_out, n_mc)  # B_i G K
-    inner = f @ b.transpose(0, 2, 1)  # B_i G B_iᵀ, (m, C, C)
-    # V_iᵀ V_i = B_i G K G B_iᵀ + noise (B_i G B_iᵀ + its transpose) + noise² I
-    outer = h @ f.transpose(0, 2, 1)
+    n_out = inner.shape[1]
     eye = np.eye(n_out)
+    outer = quad
     if noise:
-        outer += noise * (inner + inner.transpose(0, 2, 1)) + noise**2 * eye
+        outer = quad + noise * (inner + inner.transpose(0, 2, 1)) + noise**2 * eye
     system = inner + (noise + smoothing) * eye
     if n_out == 1:
-        scores = outer[:, 0, 0] / system[:, 0, 0]
-    else:
-        scores = np.trace(np.linalg.solve(system, outer), axis1=1, axis2=2)
-    return scores, f, system
+        return outer[:, 0, 0] / system[:, 0, 0], system
+    return np.trace(np.linalg.solve(system, outer), axis1=1, axis2=2), system
 
 
 def deimos_expected_improvement(factor, candidates, *, noise, smoothing):
@@ -411,9 +674,10 @@ def deimos_expected_improvement(factor, candidates, *, noise, smoothing):
     -------
     gains : ndarray of shape (n_candidates,), float64
     """
-    n_mc = factor.shape[2]
+    n_out, n_mc = factor.shape[1:]
+    candidates = np.asarray(candidates)
     flat = factor.reshape(-1, n_mc)
-    scores, _, _ = _deimos_step(
-        factor, np.asarray(candidates), np.eye(n_mc), flat.T @ flat, noise, smoothing
-    )
-    return scores
+    rows = factor[candidates].reshape(-1, n_mc)  # (n_candidates C, J)
+    inner = _row_blocks(rows, rows, n_out)
+    quad = _row_blocks(rows @ (flat.T @ flat), rows, n_out)
+    return _deimos_scores(inner, quad, noise, smoothing)[0]

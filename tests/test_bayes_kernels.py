@@ -7,6 +7,7 @@ import pytest
 
 from skactive._bayes_kernels import (
     bald,
+    batch_mutual_information,
     batchbald_greedy,
     deimos_factor,
     deimos_greedy,
@@ -134,6 +135,135 @@ def test_batchbald_sampling_is_reproducible_and_survives_long_batches():
     np.testing.assert_array_equal(a[0], b[0])
     assert np.unique(a[0]).shape == (40,)
     assert np.all(np.isfinite(a[1]))
+
+
+def _reference_batchbald(probs, n):
+    """Plain greedy BatchBALD: every candidate's exact joint MI, enumerated.
+
+    Ties (scores within 1e-10 relative of the maximum) go to the first row,
+    the kernel's documented rule.
+    """
+    batch = []
+    for _ in range(n):
+        others = [r for r in range(probs.shape[1]) if r not in batch]
+        scores = np.array([_exact_joint_mi(probs, batch + [r]) for r in others])
+        best = scores.max()
+        batch.append(others[int(np.flatnonzero(scores >= best - 1e-10 * (1 + abs(best)))[0])])
+    return np.array(batch)
+
+
+def _probs_with_ties(seed, n_mc=10, n_rows=30, n_classes=3):
+    """Random MC samples with exact ties: duplicated rows and exact zeros."""
+    rng = np.random.RandomState(seed)
+    probs = _random_probs(rng, n_mc, n_rows, n_classes)
+    # Exact zeros (0 log 0) in some rows: a class no pass predicts.
+    probs[:, :4, 0] = 0.0
+    probs[:, :4] /= probs[:, :4].sum(axis=2, keepdims=True)
+    # The most informative row, and two others, duplicated at lower indices.
+    top = int(np.argmax(bald(probs)))
+    for copy, row in [(5, top), (6, 20), (7, 21)]:
+        if copy != row:
+            probs[:, copy] = probs[:, row]
+    return probs
+
+
+@pytest.mark.parametrize("lazy", [True, False])
+@pytest.mark.parametrize("seed", range(6))
+def test_exact_batchbald_picks_what_the_plain_greedy_picks(seed, lazy):
+    probs = _probs_with_ties(seed, n_classes=3 if seed < 3 else 4)
+    n_classes = probs.shape[2]
+    reference = _reference_batchbald(probs, 4)
+    idx, mi = batchbald_greedy(
+        probs,
+        4,
+        n_configurations=n_classes**4,
+        random_state=np.random.RandomState(0),
+        lazy=lazy,
+    )
+    np.testing.assert_array_equal(idx, reference)
+    for k in range(4):
+        np.testing.assert_allclose(mi[k], _exact_joint_mi(probs, idx[: k + 1]), rtol=1e-9)
+
+
+def test_exact_batchbald_takes_the_first_of_tied_rows():
+    probs = _probs_with_ties(0)
+    top = int(np.argmax(bald(probs)))
+    idx, _ = batchbald_greedy(probs, 1, n_configurations=9, random_state=np.random.RandomState(0))
+    # Row 5 is a copy of the BALD favourite: equal scores, the first one wins.
+    assert idx[0] == min(5, top)
+
+
+def test_exact_batchbald_on_float32_samples_with_a_large_pool():
+    # Several chunks per step and lazy blocks: the same picks as scoring every row.
+    rng = np.random.RandomState(7)
+    probs = _random_probs(rng, 12, 3000, 5, concentration=0.3).astype(np.float32)
+    lazy = batchbald_greedy(probs, 5, n_configurations=5**4, random_state=rng)
+    full = batchbald_greedy(probs, 5, n_configurations=5**4, random_state=rng, lazy=False)
+    np.testing.assert_array_equal(lazy[0], full[0])
+    np.testing.assert_allclose(lazy[1], full[1], rtol=1e-12)
+    for k in (1, 2):
+        np.testing.assert_allclose(
+            lazy[1][k], _exact_joint_mi(probs.astype(np.float64), lazy[0][: k + 1]), rtol=1e-9
+        )
+
+
+def test_batch_mutual_information_matches_the_exact_value():
+    rng = np.random.RandomState(2)
+    probs = _random_probs(rng, 20, 10, 6, concentration=0.3)
+    for batch in ([0], [1, 2], [3, 4, 5, 6]):
+        estimate = batch_mutual_information(
+            probs, batch, n_samples=40_000, random_state=np.random.RandomState(0)
+        )
+        assert abs(estimate - _exact_joint_mi(probs, batch)) < 0.01
+        assert 0 <= estimate <= np.log(20)
+    # Fewer configurations than MC samples: random distinct samples, still near.
+    estimate = batch_mutual_information(probs, [3, 4], n_samples=15, random_state=rng)
+    assert 0 <= estimate <= np.log(20)
+
+
+def _redundant_probs(seed, n_mc=20, n_groups=60, copies=10, n_classes=10):
+    """MC samples of a pool of near-duplicate groups, as augmented data gives.
+
+    Each group has a prototype whose logits depend on a low-dimensional
+    random effect per MC sample (shared across rows, as dropout masks are);
+    its rows are the prototype plus small noise. Top-n BALD takes copies of
+    the few most informative prototypes, which tell it nearly the same.
+    """
+    rng = np.random.RandomState(seed)
+    rank = 4
+    effects = rng.normal(size=(n_mc, rank))
+    base = rng.normal(scale=2.0, size=(n_groups, n_classes))
+    loadings = rng.normal(size=(n_groups, rank, n_classes)) * rng.uniform(
+        0.1, 1.5, (n_groups, 1, 1)
+    )
+    logits = base[None] + np.einsum("jk,gkc->jgc", effects, loadings)  # (J, G, C)
+    logits = np.repeat(logits, copies, axis=1)
+    logits += rng.normal(scale=0.05, size=logits.shape)
+    probs = np.exp(logits - logits.max(axis=2, keepdims=True))
+    return (probs / probs.sum(axis=2, keepdims=True)).astype(np.float32)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_greedy_batchbald_informs_at_least_as_much_as_top_n_bald(seed):
+    # One common high-sample estimate judges both batches on the same samples;
+    # past the 4th pick the greedy step runs on the default 1,000 sampled
+    # configurations.
+    probs = _redundant_probs(seed)
+    n = 20
+    greedy, _ = batchbald_greedy(
+        probs, n, n_configurations=1000, random_state=np.random.RandomState(seed)
+    )
+    top = np.argsort(-bald(probs), kind="stable")[:n]
+
+    def common(batch):
+        return batch_mutual_information(
+            probs, batch, n_samples=100_000, random_state=np.random.RandomState(99)
+        )
+
+    assert np.unique(greedy).shape == (n,)
+    assert common(greedy) >= common(top)
+    # Top-n BALD is redundant here: it takes several copies of a group.
+    assert np.unique(top // 10).shape[0] < n
 
 
 # ------------------------------------------------------------------- DEIMOS

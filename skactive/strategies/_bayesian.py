@@ -167,11 +167,20 @@ class BatchBALD(QueryStrategy):
     already chosen lose their appeal (Kirsch et al., 2019, Algorithm 1).
     The joint entropy is computed exactly over all label configurations of
     the batch while there are at most ``n_configurations`` of them and
-    estimated by sampling ``n_configurations`` configurations beyond (§3.3);
-    the MC-dropout masks are shared across rows, as joint entropies need.
-    With ``n=1`` it is :class:`BALD`. Memory stays bounded by chunking the
-    pool (never a pool × configurations × classes array at once). Needs a
-    classifier with a dropout layer.
+    beyond that estimated from ``n_configurations`` sampled configurations
+    with the paper's importance-weighted estimator (§3.3); the MC-dropout
+    masks are shared across rows, as joint entropies need. The paper leaves
+    open how the configurations are drawn: here they are stratified over the
+    MC samples (configuration ``m`` from pass ``m mod J``) and the
+    candidate's conditional entropy is averaged over the same
+    configurations' posteriors, which removes the estimator's largest
+    sources of noise as the batch grows (see
+    :func:`skactive._bayes_kernels.batchbald_greedy`). Rows whose last
+    gain shows they cannot win a step are not scored again (lazy greedy on
+    the submodular joint mutual information; identical picks on the exact
+    path). With ``n=1`` it is :class:`BALD`. Memory stays bounded by
+    chunking the pool (never a pool × configurations × classes array at
+    once). Needs a classifier with a dropout layer.
 
     Parameters
     ----------
@@ -181,7 +190,14 @@ class BatchBALD(QueryStrategy):
         Threshold on the number of label configurations of the batch up to
         which the joint entropy is exact, and number of sampled
         configurations beyond it. The paper leaves the value open (§3.3);
-        time per step grows linearly with it.
+        time per step grows linearly with it. The default: on MC dropout of
+        an MLP on MNIST (10,000 rows, ``J=20``, 10 classes, ``n=50``,
+        ``benchmarks/bench_deimos_batchbald.py``), 1,000 stratified
+        configurations give a batch whose joint mutual information, judged
+        by a common 200,000-configuration estimate, is above top-50 BALD's
+        for each of three seeds (the previous estimator fell below it with
+        the same number); 4,000 raised it by at most 0.0005 nats, at four
+        to six times the time.
 
     See Also
     --------
