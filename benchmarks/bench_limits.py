@@ -275,10 +275,16 @@ FULL = {"n_pool": 10_000, "n_labelled": 300, "n": 50, "n_mc_samples": 20, "max_e
 QUICK = {"n_pool": 2_000, "n_labelled": 50, "n": 10, "n_mc_samples": 5, "max_epochs": 5}
 #: The one setting changed from the defaults: J for every MC-dropout strategy.
 MC_STRATEGIES = ("bald", "batchbald", "max_variance", "deimos")
+#: Stochastic batch acquisition over BALD: the aliases' base strategy.
+SAMPLED_BALD = ("softmax_bald", "power_bald", "softrank_bald")
 
 
 def strategy_settings(name, settings):
     """Parameters of strategy ``name`` in this benchmark (defaults but ``J``)."""
+    if name in SAMPLED_BALD:
+        from skactive.strategies import BALD
+
+        return {"base_strategy": BALD(n_mc_samples=settings["n_mc_samples"])}
     return {"n_mc_samples": settings["n_mc_samples"]} if name in MC_STRATEGIES else {}
 
 
@@ -311,11 +317,11 @@ def needed_passes(name, strategy, settings):
         return 0.0, "none"
     if name in ("least_confidence", "margin", "entropy"):
         return 1.0, "1 (probabilities)"
-    if name in MC_STRATEGIES:
+    if name in MC_STRATEGIES + SAMPLED_BALD:
         return float(J), f"J = {J} (MC dropout)"
     if name == "badge":
         return 1.0, "1 (p and h from one pass)"
-    if name in ("coreset", "dal", "albl"):
+    if name in ("coreset", "dal", "albl", "lcmd"):
         return 1 + L / N, "1 + L/N (embedding)"
     if name == "dami":
         return 3 * (1 + L / N), "3·(1 + L/N) (input gradient)"
@@ -326,7 +332,7 @@ def needed_passes(name, strategy, settings):
         B = L if strategy.n_background is None else min(strategy.n_background, L)
         shap_rows = 3 * (k + L) * 2 * B
         return 1 + shap_rows / N, f"1 + 3·(k+L)·2B/N, k = {k}, B = {B} (SHAP)"
-    if name == "density_weighted":
+    if name in ("density_weighted", "typiclust", "probcover"):
         return 0.0, "none (input representation)"
     raise ValueError(f"no count of forward passes for {name!r}")
 
