@@ -1,13 +1,31 @@
-"""Selection kernels: pure NumPy, no torch, no input validation.
+"""Selection kernels: NumPy, or any array API library, no input validation.
 
 Every function here assumes its inputs were validated by the caller (the
 learner or a strategy): finite floating arrays of the documented shapes, and
 ``k`` within range. Prior validation of data is assumed.
+
+**Array types.** Each kernel takes NumPy arrays (memory maps included), and
+runs the NumPy code below on them, or arrays of another library that follows
+the array API standard, such as torch tensors, on which it runs in that
+library's namespace and on the arrays' device (a GPU for tensors on
+``cuda``), as scikit-learn's array API support does: the namespace comes
+from ``array_api_compat`` (the package where installed, else the copy that
+scikit-learn ships), never from importing torch here. The generic code does
+one full pass over the pool per pick, where the NumPy code skips rows
+exactly; both pick the same rows up to floating-point rounding (exactly so
+where the arithmetic is exact, e.g. on integer-valued data). The random
+draws always come from the NumPy ``random_state`` on the host, and the
+returned indices are always a NumPy ``int64`` array.
 """
 
 from functools import partial
 
 import numpy as np
+
+try:  # the package where installed; scikit-learn (>= 1.6) ships a copy
+    import array_api_compat
+except ImportError:  # pragma: no cover - depends on the environment
+    from sklearn.externals import array_api_compat
 
 __all__ = [
     "factored_sq_distances",
@@ -16,6 +34,130 @@ __all__ = [
     "sample_by_squared_distance",
     "top_k",
 ]
+
+
+# ------------------------------------------------------------------ array API
+
+
+def _namespace(*arrays):
+    """The array namespace of the inputs, or ``None`` for the NumPy kernels.
+
+    ``None`` unless some input is an array of an array API library other
+    than NumPy (a torch tensor, say); then its namespace, through
+    ``array_api_compat`` (a ``TypeError`` if the inputs mix libraries).
+    """
+    foreign = [
+        a
+        for a in arrays
+        if array_api_compat.is_array_api_obj(a) and not array_api_compat.is_numpy_array(a)
+    ]
+    if not foreign:
+        return None
+    return array_api_compat.array_namespace(*arrays)
+
+
+def _wide_float(xp, device):
+    """``float64`` where the device has it, else ``float32`` (e.g. Apple's MPS)."""
+    try:
+        xp.zeros(1, dtype=xp.float64, device=device)
+    except (TypeError, RuntimeError, ValueError):
+        return xp.float32
+    return xp.float64
+
+
+def _to_host(x):
+    """A NumPy copy of the array ``x`` of any namespace, on the CPU."""
+    return np.asarray(array_api_compat.to_device(x, "cpu"))
+
+
+def _top_k_xp(xp, utility, k, random_state):
+    """top_k in the namespace ``xp``: a stable descending sort of the relabelled rows."""
+    order = random_state.permutation(utility.shape[0])
+    order = xp.asarray(order, device=array_api_compat.device(utility))
+    ranked = xp.argsort(xp.take(utility, order, axis=0), descending=True, stable=True)[:k]
+    return _to_host(xp.take(order, ranked, axis=0)).astype(np.int64, copy=False)
+
+
+def _sample_by_squared_distance_xp(xp, sq_dist, random_state):
+    """sample_by_squared_distance in the namespace ``xp`` (one draw on the host)."""
+    cumulative = xp.cumulative_sum(sq_dist)
+    total = float(cumulative[-1])
+    if not total > 0:
+        return -1
+    u = random_state.uniform() * total
+    u = xp.asarray([u], dtype=cumulative.dtype, device=array_api_compat.device(sq_dist))
+    index = int(xp.searchsorted(cumulative, u, side="right")[0])
+    if index >= sq_dist.shape[0]:
+        index = int(xp.nonzero(sq_dist > 0)[0][-1])
+    return index
+
+
+def _factored_sq_distances_xp(xp, q, h, sq_norms, c):
+    """factored_sq_distances in the namespace ``xp``, the same arithmetic."""
+    wide = sq_norms.dtype
+    out = xp.astype(q @ q[c, :], wide) * xp.astype(h @ h[c, :], wide)
+    out = out * -2.0 + sq_norms + sq_norms[c]
+    return xp.clip(out, min=0.0)
+
+
+def _kmeans_pp_factored_xp(xp, q, h, k, random_state):
+    """kmeans_pp_factored in the namespace ``xp``: one full pass per step."""
+    device = array_api_compat.device(q)
+    wide = _wide_float(xp, device)
+    n_samples = q.shape[0]
+    sq_norms = xp.astype(xp.sum(q * q, axis=1), wide) * xp.astype(xp.sum(h * h, axis=1), wide)
+    chosen = np.zeros(n_samples, dtype=bool)
+    indices = np.empty(k, dtype=np.int64)
+    indices[0] = int(xp.argmax(sq_norms))
+    sq_dist = xp.full((n_samples,), xp.inf, dtype=wide, device=device)
+    for t in range(1, k + 1):
+        c = int(indices[t - 1])
+        chosen[c] = True
+        sq_dist = xp.minimum(sq_dist, _factored_sq_distances_xp(xp, q, h, sq_norms, c))
+        sq_dist[c] = 0.0
+        if t == k:
+            break
+        index = _sample_by_squared_distance_xp(xp, sq_dist, random_state)
+        if index < 0 or chosen[index]:
+            remaining = np.flatnonzero(~chosen)
+            index = remaining[random_state.randint(remaining.shape[0])]
+        indices[t] = index
+    return indices
+
+
+def _k_center_greedy_xp(xp, X, k, centres, random_state):
+    """k_center_greedy in the namespace ``xp``: one full pass per pick."""
+    device = array_api_compat.device(X)
+    centres = xp.astype(centres, X.dtype)
+    n_samples, n_centres = X.shape[0], centres.shape[0]
+    X_sq_norms = xp.sum(X * X, axis=1)
+    sq_dist = xp.full((n_samples,), xp.inf, dtype=X.dtype, device=device)
+    if n_centres:
+        # Blocks of at most _MAX_BLOCK_ENTRIES distances, as the NumPy kernel.
+        c_sq_norms = xp.sum(centres * centres, axis=1)
+        n_cols = max(1, min(n_centres, _MAX_BLOCK_ENTRIES // max(1, n_samples)))
+        n_rows = max(1, min(n_samples, _MAX_BLOCK_ENTRIES // n_cols))
+        for j in range(0, n_centres, n_cols):
+            block_c = centres[j : j + n_cols, :]
+            for i in range(0, n_samples, n_rows):
+                d = X[i : i + n_rows, :] @ block_c.T
+                d = d * -2.0 + X_sq_norms[i : i + n_rows, None] + c_sq_norms[None, j : j + n_cols]
+                sq_dist[i : i + n_rows] = xp.minimum(sq_dist[i : i + n_rows], xp.min(d, axis=1))
+        sq_dist = xp.clip(sq_dist, min=0.0)
+    indices = np.empty(k, dtype=np.int64)
+    for t in range(k):
+        if t == 0 and n_centres == 0:
+            index = random_state.randint(n_samples)
+        else:
+            index = int(xp.argmax(sq_dist))  # the first maximum: lowest index
+        indices[t] = index
+        new = (X @ X[index, :]) * -2.0 + X_sq_norms + X_sq_norms[index]
+        sq_dist = xp.minimum(sq_dist, xp.clip(new, min=0.0))
+        sq_dist[index] = -1.0
+    return indices
+
+
+# ------------------------------------------------------------------ top-k
 
 
 def top_k(utility, k, random_state):
@@ -29,9 +171,14 @@ def top_k(utility, k, random_state):
 
     Prior validation of data is assumed.
 
+    An array of another array API library (a torch tensor, on any device)
+    is ranked in its own namespace by a stable descending sort
+    (``O(n_samples log n_samples)``), with the same relabelling, hence the
+    same indices.
+
     Parameters
     ----------
-    utility : ndarray of shape (n_samples,)
+    utility : ndarray or array API array (e.g. torch tensor) of shape (n_samples,)
         One finite utility per pool row; larger is more useful.
     k : int
         Number of indices to return, ``1 <= k <= n_samples``.
@@ -42,8 +189,11 @@ def top_k(utility, k, random_state):
     -------
     indices : ndarray of shape (k,), dtype int64
         Distinct row indices, sorted by decreasing utility (ties in random
-        order).
+        order); a NumPy array whatever the input.
     """
+    xp = _namespace(utility)
+    if xp is not None:
+        return _top_k_xp(xp, utility, k, random_state)
     n_samples = utility.shape[0]
     # A random relabelling of the rows turns "lowest index first" tie-breaking
     # below into uniformly random tie-breaking.
@@ -302,8 +452,9 @@ def sample_by_squared_distance(sq_dist, random_state):
 
     Parameters
     ----------
-    sq_dist : ndarray of shape (n_samples,)
-        Non-negative squared distances to the nearest centre, ``float64``.
+    sq_dist : ndarray or array API array (e.g. torch tensor) of shape (n_samples,)
+        Non-negative squared distances to the nearest centre, ``float64``
+        (the cumulative sum runs in the array's namespace and device).
     random_state : numpy.random.RandomState
         Source of the draw.
 
@@ -313,6 +464,9 @@ def sample_by_squared_distance(sq_dist, random_state):
         The drawn row, or ``-1`` when every distance is 0 (nothing to prefer;
         the caller decides).
     """
+    xp = _namespace(sq_dist)
+    if xp is not None:
+        return _sample_by_squared_distance_xp(xp, sq_dist, random_state)
     cumulative = np.cumsum(sq_dist)
     total = cumulative[-1]
     if not total > 0:
@@ -346,19 +500,24 @@ def factored_sq_distances(q, h, sq_norms, c, out=None):
 
     Parameters
     ----------
-    q : ndarray of shape (n_samples, n_q)
-    h : ndarray of shape (n_samples, n_h)
-    sq_norms : ndarray of shape (n_samples,), dtype float64
-        ``‖q_i‖² ‖h_i‖²``, precomputed.
+    q : ndarray or array API array (e.g. torch tensor) of shape (n_samples, n_q)
+    h : ndarray or array API array of shape (n_samples, n_h)
+        Of the same namespace and device as ``q``.
+    sq_norms : ndarray or array API array of shape (n_samples,), dtype float64
+        ``‖q_i‖² ‖h_i‖²``, precomputed, in the namespace of ``q``.
     c : int
         Row of the centre.
     out : ndarray of shape (n_samples,), dtype float64, optional
-        Where to write the result.
+        Where to write the result (NumPy inputs only; ignored otherwise).
 
     Returns
     -------
-    sq_dist : ndarray of shape (n_samples,), dtype float64
+    sq_dist : array of shape (n_samples,), dtype float64
+        In the namespace and on the device of ``q``.
     """
+    xp = _namespace(q, h, sq_norms)
+    if xp is not None:
+        return _factored_sq_distances_xp(xp, q, h, sq_norms, c)
     out = np.multiply(q @ q[c], h @ h[c], out=out, dtype=np.float64)
     out *= -2.0
     out += sq_norms
@@ -395,13 +554,18 @@ def kmeans_pp_factored(q, h, k, random_state):
 
     Prior validation of data is assumed.
 
+    Arrays of another array API library (torch tensors, on a GPU or the
+    CPU) run in their namespace and on their device, one full pass per step,
+    the draws taken on the host from ``random_state``: the same picks up to
+    floating-point rounding.
+
     Parameters
     ----------
-    q : ndarray of shape (n_samples, n_q)
+    q : ndarray or array API array (e.g. torch tensor) of shape (n_samples, n_q)
         First factor (BADGE: ``p − e_ŷ``); copied once if not C-contiguous.
-    h : ndarray of shape (n_samples, n_h)
-        Second factor (BADGE: the penultimate embedding); copied once if not
-        C-contiguous.
+    h : ndarray or array API array of shape (n_samples, n_h)
+        Second factor (BADGE: the penultimate embedding), of the same
+        namespace and device as ``q``; copied once if not C-contiguous.
     k : int
         Number of centres, ``1 <= k <= n_samples``.
     random_state : numpy.random.RandomState
@@ -421,6 +585,9 @@ def kmeans_pp_factored(q, h, k, random_state):
     .. [3] C. Elkan, "Using the Triangle Inequality to Accelerate k-Means",
        ICML 2003, Lemma 1.
     """
+    xp = _namespace(q, h)
+    if xp is not None:
+        return _kmeans_pp_factored_xp(xp, q, h, k, random_state)
     q, h = np.ascontiguousarray(q), np.ascontiguousarray(h)
     n_samples = q.shape[0]
     sq_norms = _row_dot(q, q).astype(np.float64) * _row_dot(h, h).astype(np.float64)
@@ -684,17 +851,23 @@ def k_center_greedy(X, k, centres, random_state):
       full pass uses. On isotropic high-dimensional noise few rows are
       skipped, and the updates then compute every row for a while.
 
+    Arrays of another array API library (torch tensors, on a GPU or the
+    CPU) run in their namespace and on their device, one full pass per pick
+    (a GPU reads the pool faster than the host could skip rows): the same
+    picks up to floating-point rounding.
+
     Prior validation of data is assumed.
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
+    X : ndarray or array API array (e.g. torch tensor) of shape (n_samples, n_features)
         The candidates (copied once if not C-contiguous).
     k : int
         Number of rows to pick, ``1 <= k <= n_samples``.
-    centres : ndarray of shape (n_centres, n_features)
-        Rows already covered (the labelled set); may have no rows, in which
-        case the first pick is drawn uniformly at random.
+    centres : ndarray or array API array of shape (n_centres, n_features)
+        Rows already covered (the labelled set), of the same namespace and
+        device as ``X``; may have no rows, in which case the first pick is
+        drawn uniformly at random.
     random_state : numpy.random.RandomState
         Used only when ``centres`` is empty.
 
@@ -712,6 +885,9 @@ def k_center_greedy(X, k, centres, random_state):
     .. [3] M. Minoux, "Accelerated greedy algorithms for maximizing submodular
        set functions", Optimization Techniques, 1978 (lazy evaluation).
     """
+    xp = _namespace(X, centres)
+    if xp is not None:
+        return _k_center_greedy_xp(xp, X, k, centres, random_state)
     X = np.ascontiguousarray(X)
     centres = np.ascontiguousarray(centres, dtype=X.dtype)
     n_samples, n_centres = X.shape[0], centres.shape[0]
