@@ -734,7 +734,8 @@ def _k_center_lazy(X, X_sq_norms, sq_dist, nearest, n_centres, picked, picked_sq
     row ahead of every other row's upper bound is the row a full pass would
     pick. The rows of the closing block (see :func:`_closing_start`) are
     brought up to date at every pick, with one call as a full pass would.
-    Running maxima over blocks of ``_LAZY_BLOCK`` rows find the largest
+    Without labelled centres, the first (random) pick updates every row by
+    one full pass. Running maxima over blocks of ``_LAZY_BLOCK`` rows find the largest
     ``sq_dist`` without scanning the pool.
 
     Fills ``indices``, ``picked`` and ``picked_sq`` (copies of the picked
@@ -782,6 +783,20 @@ def _k_center_lazy(X, X_sq_norms, sq_dist, nearest, n_centres, picked, picked_sq
                     return t, version
         indices[t] = index
         picked[t], picked_sq[t] = X[index], X_sq_norms[index]
+        if t == 0 and n_centres == 0:
+            # Every row is at distance inf, so all would be refreshed: one
+            # full pass instead, the very one the full-pass kernel makes.
+            dot = X @ X[index]
+            dot *= -2.0
+            dot += X_sq_norms
+            dot += X_sq_norms[index]
+            np.maximum(dot, 0.0, out=dot)
+            np.minimum(sq_dist, dot, out=sq_dist)
+            nearest.fill(0)
+            version.fill(1)
+            sq_dist[index] = -1.0
+            block_max = np.maximum.reduceat(sq_dist, starts)
+            continue
         if closing < n_samples:
             dot = X[closing:] @ X[index]
             dot *= -2.0
