@@ -1,13 +1,31 @@
-"""Selection kernels: pure NumPy, no torch, no input validation.
+"""Selection kernels: NumPy, or any array API library, no input validation.
 
 Every function here assumes its inputs were validated by the caller (the
 learner or a strategy): finite floating arrays of the documented shapes, and
 ``k`` within range. Prior validation of data is assumed.
+
+**Array types.** Each kernel takes NumPy arrays (memory maps included), and
+runs the NumPy code below on them, or arrays of another library that follows
+the array API standard, such as torch tensors, on which it runs in that
+library's namespace and on the arrays' device (a GPU for tensors on
+``cuda``), as scikit-learn's array API support does: the namespace comes
+from ``array_api_compat`` (the package where installed, else the copy that
+scikit-learn ships), never from importing torch here. The generic code does
+one full pass over the pool per pick, where the NumPy code skips rows
+exactly; both pick the same rows up to floating-point rounding (exactly so
+where the arithmetic is exact, e.g. on integer-valued data). The random
+draws always come from the NumPy ``random_state`` on the host, and the
+returned indices are always a NumPy ``int64`` array.
 """
 
 from functools import partial
 
 import numpy as np
+
+try:  # the package where installed; scikit-learn (>= 1.6) ships a copy
+    import array_api_compat
+except ImportError:  # pragma: no cover - depends on the environment
+    from sklearn.externals import array_api_compat
 
 __all__ = [
     "factored_sq_distances",
@@ -16,6 +34,130 @@ __all__ = [
     "sample_by_squared_distance",
     "top_k",
 ]
+
+
+# ------------------------------------------------------------------ array API
+
+
+def _namespace(*arrays):
+    """The array namespace of the inputs, or ``None`` for the NumPy kernels.
+
+    ``None`` unless some input is an array of an array API library other
+    than NumPy (a torch tensor, say); then its namespace, through
+    ``array_api_compat`` (a ``TypeError`` if the inputs mix libraries).
+    """
+    foreign = [
+        a
+        for a in arrays
+        if array_api_compat.is_array_api_obj(a) and not array_api_compat.is_numpy_array(a)
+    ]
+    if not foreign:
+        return None
+    return array_api_compat.array_namespace(*arrays)
+
+
+def _wide_float(xp, device):
+    """``float64`` where the device has it, else ``float32`` (e.g. Apple's MPS)."""
+    try:
+        xp.zeros(1, dtype=xp.float64, device=device)
+    except (TypeError, RuntimeError, ValueError):
+        return xp.float32
+    return xp.float64
+
+
+def _to_host(x):
+    """A NumPy copy of the array ``x`` of any namespace, on the CPU."""
+    return np.asarray(array_api_compat.to_device(x, "cpu"))
+
+
+def _top_k_xp(xp, utility, k, random_state):
+    """top_k in the namespace ``xp``: a stable descending sort of the relabelled rows."""
+    order = random_state.permutation(utility.shape[0])
+    order = xp.asarray(order, device=array_api_compat.device(utility))
+    ranked = xp.argsort(xp.take(utility, order, axis=0), descending=True, stable=True)[:k]
+    return _to_host(xp.take(order, ranked, axis=0)).astype(np.int64, copy=False)
+
+
+def _sample_by_squared_distance_xp(xp, sq_dist, random_state):
+    """sample_by_squared_distance in the namespace ``xp`` (one draw on the host)."""
+    cumulative = xp.cumulative_sum(sq_dist)
+    total = float(cumulative[-1])
+    if not total > 0:
+        return -1
+    u = random_state.uniform() * total
+    u = xp.asarray([u], dtype=cumulative.dtype, device=array_api_compat.device(sq_dist))
+    index = int(xp.searchsorted(cumulative, u, side="right")[0])
+    if index >= sq_dist.shape[0]:
+        index = int(xp.nonzero(sq_dist > 0)[0][-1])
+    return index
+
+
+def _factored_sq_distances_xp(xp, q, h, sq_norms, c):
+    """factored_sq_distances in the namespace ``xp``, the same arithmetic."""
+    wide = sq_norms.dtype
+    out = xp.astype(q @ q[c, :], wide) * xp.astype(h @ h[c, :], wide)
+    out = out * -2.0 + sq_norms + sq_norms[c]
+    return xp.clip(out, min=0.0)
+
+
+def _kmeans_pp_factored_xp(xp, q, h, k, random_state):
+    """kmeans_pp_factored in the namespace ``xp``: one full pass per step."""
+    device = array_api_compat.device(q)
+    wide = _wide_float(xp, device)
+    n_samples = q.shape[0]
+    sq_norms = xp.astype(xp.sum(q * q, axis=1), wide) * xp.astype(xp.sum(h * h, axis=1), wide)
+    chosen = np.zeros(n_samples, dtype=bool)
+    indices = np.empty(k, dtype=np.int64)
+    indices[0] = int(xp.argmax(sq_norms))
+    sq_dist = xp.full((n_samples,), xp.inf, dtype=wide, device=device)
+    for t in range(1, k + 1):
+        c = int(indices[t - 1])
+        chosen[c] = True
+        sq_dist = xp.minimum(sq_dist, _factored_sq_distances_xp(xp, q, h, sq_norms, c))
+        sq_dist[c] = 0.0
+        if t == k:
+            break
+        index = _sample_by_squared_distance_xp(xp, sq_dist, random_state)
+        if index < 0 or chosen[index]:
+            remaining = np.flatnonzero(~chosen)
+            index = remaining[random_state.randint(remaining.shape[0])]
+        indices[t] = index
+    return indices
+
+
+def _k_center_greedy_xp(xp, X, k, centres, random_state):
+    """k_center_greedy in the namespace ``xp``: one full pass per pick."""
+    device = array_api_compat.device(X)
+    centres = xp.astype(centres, X.dtype)
+    n_samples, n_centres = X.shape[0], centres.shape[0]
+    X_sq_norms = xp.sum(X * X, axis=1)
+    sq_dist = xp.full((n_samples,), xp.inf, dtype=X.dtype, device=device)
+    if n_centres:
+        # Blocks of at most _MAX_BLOCK_ENTRIES distances, as the NumPy kernel.
+        c_sq_norms = xp.sum(centres * centres, axis=1)
+        n_cols = max(1, min(n_centres, _MAX_BLOCK_ENTRIES // max(1, n_samples)))
+        n_rows = max(1, min(n_samples, _MAX_BLOCK_ENTRIES // n_cols))
+        for j in range(0, n_centres, n_cols):
+            block_c = centres[j : j + n_cols, :]
+            for i in range(0, n_samples, n_rows):
+                d = X[i : i + n_rows, :] @ block_c.T
+                d = d * -2.0 + X_sq_norms[i : i + n_rows, None] + c_sq_norms[None, j : j + n_cols]
+                sq_dist[i : i + n_rows] = xp.minimum(sq_dist[i : i + n_rows], xp.min(d, axis=1))
+        sq_dist = xp.clip(sq_dist, min=0.0)
+    indices = np.empty(k, dtype=np.int64)
+    for t in range(k):
+        if t == 0 and n_centres == 0:
+            index = random_state.randint(n_samples)
+        else:
+            index = int(xp.argmax(sq_dist))  # the first maximum: lowest index
+        indices[t] = index
+        new = (X @ X[index, :]) * -2.0 + X_sq_norms + X_sq_norms[index]
+        sq_dist = xp.minimum(sq_dist, xp.clip(new, min=0.0))
+        sq_dist[index] = -1.0
+    return indices
+
+
+# ------------------------------------------------------------------ top-k
 
 
 def top_k(utility, k, random_state):
@@ -29,9 +171,14 @@ def top_k(utility, k, random_state):
 
     Prior validation of data is assumed.
 
+    An array of another array API library (a torch tensor, on any device)
+    is ranked in its own namespace by a stable descending sort
+    (``O(n_samples log n_samples)``), with the same relabelling, hence the
+    same indices.
+
     Parameters
     ----------
-    utility : ndarray of shape (n_samples,)
+    utility : ndarray or array API array (e.g. torch tensor) of shape (n_samples,)
         One finite utility per pool row; larger is more useful.
     k : int
         Number of indices to return, ``1 <= k <= n_samples``.
@@ -42,8 +189,11 @@ def top_k(utility, k, random_state):
     -------
     indices : ndarray of shape (k,), dtype int64
         Distinct row indices, sorted by decreasing utility (ties in random
-        order).
+        order); a NumPy array whatever the input.
     """
+    xp = _namespace(utility)
+    if xp is not None:
+        return _top_k_xp(xp, utility, k, random_state)
     n_samples = utility.shape[0]
     # A random relabelling of the rows turns "lowest index first" tie-breaking
     # below into uniformly random tie-breaking.
@@ -302,8 +452,9 @@ def sample_by_squared_distance(sq_dist, random_state):
 
     Parameters
     ----------
-    sq_dist : ndarray of shape (n_samples,)
-        Non-negative squared distances to the nearest centre, ``float64``.
+    sq_dist : ndarray or array API array (e.g. torch tensor) of shape (n_samples,)
+        Non-negative squared distances to the nearest centre, ``float64``
+        (the cumulative sum runs in the array's namespace and device).
     random_state : numpy.random.RandomState
         Source of the draw.
 
@@ -313,6 +464,9 @@ def sample_by_squared_distance(sq_dist, random_state):
         The drawn row, or ``-1`` when every distance is 0 (nothing to prefer;
         the caller decides).
     """
+    xp = _namespace(sq_dist)
+    if xp is not None:
+        return _sample_by_squared_distance_xp(xp, sq_dist, random_state)
     cumulative = np.cumsum(sq_dist)
     total = cumulative[-1]
     if not total > 0:
@@ -346,19 +500,24 @@ def factored_sq_distances(q, h, sq_norms, c, out=None):
 
     Parameters
     ----------
-    q : ndarray of shape (n_samples, n_q)
-    h : ndarray of shape (n_samples, n_h)
-    sq_norms : ndarray of shape (n_samples,), dtype float64
-        ``‖q_i‖² ‖h_i‖²``, precomputed.
+    q : ndarray or array API array (e.g. torch tensor) of shape (n_samples, n_q)
+    h : ndarray or array API array of shape (n_samples, n_h)
+        Of the same namespace and device as ``q``.
+    sq_norms : ndarray or array API array of shape (n_samples,), dtype float64
+        ``‖q_i‖² ‖h_i‖²``, precomputed, in the namespace of ``q``.
     c : int
         Row of the centre.
     out : ndarray of shape (n_samples,), dtype float64, optional
-        Where to write the result.
+        Where to write the result (NumPy inputs only; ignored otherwise).
 
     Returns
     -------
-    sq_dist : ndarray of shape (n_samples,), dtype float64
+    sq_dist : array of shape (n_samples,), dtype float64
+        In the namespace and on the device of ``q``.
     """
+    xp = _namespace(q, h, sq_norms)
+    if xp is not None:
+        return _factored_sq_distances_xp(xp, q, h, sq_norms, c)
     out = np.multiply(q @ q[c], h @ h[c], out=out, dtype=np.float64)
     out *= -2.0
     out += sq_norms
@@ -395,13 +554,18 @@ def kmeans_pp_factored(q, h, k, random_state):
 
     Prior validation of data is assumed.
 
+    Arrays of another array API library (torch tensors, on a GPU or the
+    CPU) run in their namespace and on their device, one full pass per step,
+    the draws taken on the host from ``random_state``: the same picks up to
+    floating-point rounding.
+
     Parameters
     ----------
-    q : ndarray of shape (n_samples, n_q)
+    q : ndarray or array API array (e.g. torch tensor) of shape (n_samples, n_q)
         First factor (BADGE: ``p − e_ŷ``); copied once if not C-contiguous.
-    h : ndarray of shape (n_samples, n_h)
-        Second factor (BADGE: the penultimate embedding); copied once if not
-        C-contiguous.
+    h : ndarray or array API array of shape (n_samples, n_h)
+        Second factor (BADGE: the penultimate embedding), of the same
+        namespace and device as ``q``; copied once if not C-contiguous.
     k : int
         Number of centres, ``1 <= k <= n_samples``.
     random_state : numpy.random.RandomState
@@ -421,6 +585,9 @@ def kmeans_pp_factored(q, h, k, random_state):
     .. [3] C. Elkan, "Using the Triangle Inequality to Accelerate k-Means",
        ICML 2003, Lemma 1.
     """
+    xp = _namespace(q, h)
+    if xp is not None:
+        return _kmeans_pp_factored_xp(xp, q, h, k, random_state)
     q, h = np.ascontiguousarray(q), np.ascontiguousarray(h)
     n_samples = q.shape[0]
     sq_norms = _row_dot(q, q).astype(np.float64) * _row_dot(h, h).astype(np.float64)
@@ -528,6 +695,142 @@ def _sq_dist_to_nearest(X, X_sq_norms, centres, out, nearest=None):
     return out
 
 
+#: Rows per block of the lazy search's running maxima (k_center_greedy).
+_LAZY_BLOCK = 256
+
+#: The lazy search of k_center_greedy hands over to the pruned full updates
+#: once its refreshes have cost more than this share of one pass over the
+#: pool per pick, on average since the first pick.
+_LAZY_BUDGET = 0.25
+
+#: What one refresh costs beyond its dot products, in values of ``X`` read
+#: (the interpreter's share of a few NumPy calls, about 13 µs, at the rate
+#: a pass reads values).
+_LAZY_STEP_VALUES = 65536
+
+
+def _dots_with_centres(picked, v, t, x):
+    """``picked[v:t] @ x``, bit for bit as ``X @ picked[j]`` gives row ``x`` of ``X``.
+
+    The block of centres is padded to a multiple of ``_BLAS_ALIGN`` rows
+    (``picked`` has room for it), so every centre lies in a full row group of
+    the gemv kernel, which rounds ``c·x`` as it rounds ``x·c`` for a row in a
+    full group: the products are the same, summed in the same order.
+    """
+    n_padded = -(-(t - v) // _BLAS_ALIGN) * _BLAS_ALIGN
+    return (picked[v : v + n_padded] @ x)[: t - v]
+
+
+def _k_center_lazy(X, X_sq_norms, sq_dist, nearest, n_centres, picked, picked_sq, indices, rng):
+    """The picks of k_center_greedy by a lazy search, while it stays cheap.
+
+    ``sq_dist[x]`` holds the squared distance of row ``x`` to its nearest
+    centre among the labelled centres and the first ``version[x]`` picks:
+    an upper bound on its distance to all centres so far, since adding
+    centres only brings rows closer. The next pick is the row of largest
+    ``sq_dist`` whose value is current (ties to the lowest index); a row met
+    on the way with an older value is brought up to date against the picks
+    it lacks (:func:`_dots_with_centres`), and the search goes on. A current
+    row ahead of every other row's upper bound is the row a full pass would
+    pick. The rows of the closing block (see :func:`_closing_start`) are
+    brought up to date at every pick, with one call as a full pass would.
+    Without labelled centres, the first (random) pick updates every row by
+    one full pass. Running maxima over blocks of ``_LAZY_BLOCK`` rows find the largest
+    ``sq_dist`` without scanning the pool.
+
+    Fills ``indices``, ``picked`` and ``picked_sq`` (copies of the picked
+    rows and their squared norms) and updates ``sq_dist`` and ``nearest``.
+    Returns ``(t, version)``: the number of picks made, short of ``k`` when
+    the refreshes went over ``_LAZY_BUDGET``, and the per-row count of picks
+    that ``sq_dist`` accounts for.
+    """
+    n_samples, k = X.shape[0], indices.shape[0]
+    closing = _closing_start(n_samples)
+    version = np.zeros(n_samples, dtype=np.int32)
+    starts = np.arange(0, n_samples, _LAZY_BLOCK)
+    block_max = np.maximum.reduceat(sq_dist, starts)
+    closing_blocks = range(closing // _LAZY_BLOCK, (n_samples - 1) // _LAZY_BLOCK + 1)
+    # Work in values of X read: a pass reads n_samples * n_features.
+    budget = _LAZY_BUDGET * n_samples * X.shape[1]
+    work = 0
+    for t in range(k):
+        if t == 0 and n_centres == 0:
+            index = rng.randint(n_samples)
+        else:
+            while True:
+                b = int(np.argmax(block_max))
+                block = sq_dist[b * _LAZY_BLOCK : (b + 1) * _LAZY_BLOCK]
+                index = b * _LAZY_BLOCK + int(np.argmax(block))
+                v = int(version[index])
+                if v == t:
+                    break
+                # The arithmetic of a full pass, centre for centre; the first
+                # centre at the smallest distance, as strict updates in the
+                # order of the picks leave it.
+                d = _dots_with_centres(picked, v, t, X[index])
+                d *= -2.0
+                d += X_sq_norms[index]
+                d += picked_sq[v:t]
+                np.maximum(d, 0.0, out=d)
+                j = int(np.argmin(d))
+                if d[j] < sq_dist[index]:
+                    sq_dist[index] = d[j]
+                    nearest[index] = n_centres + v + j
+                version[index] = t
+                block_max[b] = block.max()
+                work += (t - v) * X.shape[1] + _LAZY_STEP_VALUES
+                if work > budget * (t + 1):
+                    return t, version
+        indices[t] = index
+        picked[t], picked_sq[t] = X[index], X_sq_norms[index]
+        if t == 0 and n_centres == 0:
+            # Every row is at distance inf, so all would be refreshed: one
+            # full pass instead, the very one the full-pass kernel makes.
+            dot = X @ X[index]
+            dot *= -2.0
+            dot += X_sq_norms
+            dot += X_sq_norms[index]
+            np.maximum(dot, 0.0, out=dot)
+            np.minimum(sq_dist, dot, out=sq_dist)
+            nearest.fill(0)
+            version.fill(1)
+            sq_dist[index] = -1.0
+            block_max = np.maximum.reduceat(sq_dist, starts)
+            continue
+        if closing < n_samples:
+            dot = X[closing:] @ X[index]
+            dot *= -2.0
+            dot += X_sq_norms[closing:]
+            dot += X_sq_norms[index]
+            np.maximum(dot, 0.0, out=dot)
+            closer = np.flatnonzero(dot < sq_dist[closing:])
+            sq_dist[closing + closer] = dot[closer]
+            nearest[closing + closer] = n_centres + t
+            version[closing:] = t + 1
+        sq_dist[index] = -1.0
+        for b in {*closing_blocks, index // _LAZY_BLOCK}:
+            block_max[b] = sq_dist[b * _LAZY_BLOCK : (b + 1) * _LAZY_BLOCK].max()
+    return k, version
+
+
+def _catch_up(X, X_sq_norms, sq_dist, nearest, n_centres, picked, picked_sq, first, t, closing):
+    """Bring every row of ``X[:closing]`` up to date with picks ``first`` to ``t - 1``.
+
+    One full pass per pick, applied to every row: a row that already
+    accounts for a pick keeps its value and its nearest centre (its
+    distance is at most the new one, and updates are strict).
+    """
+    for j in range(first, t):
+        dot = X[:closing] @ picked[j]
+        dot *= -2.0
+        dot += X_sq_norms[:closing]
+        dot += picked_sq[j]
+        np.maximum(dot, 0.0, out=dot)
+        closer = np.flatnonzero(dot < sq_dist[:closing])
+        sq_dist[closer] = dot[closer]
+        nearest[closer] = n_centres + j
+
+
 def k_center_greedy(X, k, centres, random_state):
     """Greedy k-center (furthest-first traversal) of ``X`` given ``centres``.
 
@@ -536,34 +839,50 @@ def k_center_greedy(X, k, centres, random_state):
     the k-center problem that Core-Set (Sener & Savarese, 2018) and DAMI
     (Algorithm 1, line 7) run.
 
-    One running vector of squared distances to the nearest centre is kept and
-    updated after each pick; the initial distances to ``centres`` are
-    computed in blocks of at most ``2**22`` entries. No ``(n_samples,
-    n_centres)`` or ``(n_samples, n_samples)`` matrix is formed. Distances
-    are ``‖x‖² + ‖c‖² − 2 x·c`` in the dtype of ``X``, clipped at 0. Ties go
-    to the lowest row index.
+    One running vector of squared distances to the nearest centre is kept;
+    the initial distances to ``centres`` are computed in blocks of at most
+    ``2**22`` entries. No ``(n_samples, n_centres)`` or ``(n_samples,
+    n_samples)`` matrix is formed. Distances are ``‖x‖² + ‖c‖² − 2 x·c`` in
+    the dtype of ``X``, clipped at 0. Ties go to the lowest row index.
 
-    Each update skips the rows that the triangle inequality proves cannot
-    come closer to the new centre ``c`` than to their nearest centre ``a``
-    (``d(a, c) ≥ 2 d(x, a)``, Elkan, 2003, widened by a bound on rounding),
-    and computes the rest in gathered blocks with the same BLAS routine a
-    full pass uses, so the picks are those of a full pass over ``X`` per
-    pick (bit for bit with single-threaded BLAS; a multi-threaded BLAS
-    rounds a full pass differently at its thread boundaries already). Once
-    the first picks are made most rows are skipped on clustered data such as
-    network embeddings; on isotropic high-dimensional noise few are.
+    The picks are those of one full pass over ``X`` per pick (bit for bit
+    with single-threaded BLAS; a multi-threaded BLAS rounds a full pass
+    differently at its thread boundaries already), found with much less
+    work, exactly:
+
+    - **Lazy search.** A row's stored distance is an upper bound on its
+      current one (centres only bring rows closer), so only the rows met
+      at the top of the stored distances need bringing up to date against
+      the picks they lack, one row at a time, until the top row is current
+      (lazy greedy evaluation). On network embeddings a few rows per pick
+      are refreshed: the pool is read once, not once per pick.
+    - **Pruned full updates**, where the lazy search would refresh too many
+      rows (more than a quarter of a pass per pick): the rows are brought up
+      to date, and each next pick updates only the rows that the triangle
+      inequality does not prove unchanged (``d(a, c) ≥ 2 d(x, a)`` for the
+      nearest centre ``a`` and the new one ``c``, Elkan, 2003, widened by a
+      bound on rounding; then a bound from a projection on a few principal
+      directions), computed in gathered blocks with the same BLAS routine a
+      full pass uses. On isotropic high-dimensional noise few rows are
+      skipped, and the updates then compute every row for a while.
+
+    Arrays of another array API library (torch tensors, on a GPU or the
+    CPU) run in their namespace and on their device, one full pass per pick
+    (a GPU reads the pool faster than the host could skip rows): the same
+    picks up to floating-point rounding.
 
     Prior validation of data is assumed.
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
+    X : ndarray or array API array (e.g. torch tensor) of shape (n_samples, n_features)
         The candidates (copied once if not C-contiguous).
     k : int
         Number of rows to pick, ``1 <= k <= n_samples``.
-    centres : ndarray of shape (n_centres, n_features)
-        Rows already covered (the labelled set); may have no rows, in which
-        case the first pick is drawn uniformly at random.
+    centres : ndarray or array API array of shape (n_centres, n_features)
+        Rows already covered (the labelled set), of the same namespace and
+        device as ``X``; may have no rows, in which case the first pick is
+        drawn uniformly at random.
     random_state : numpy.random.RandomState
         Used only when ``centres`` is empty.
 
@@ -578,7 +897,12 @@ def k_center_greedy(X, k, centres, random_state):
        Networks: A Core-Set Approach", ICLR 2018, Algorithm 1.
     .. [2] C. Elkan, "Using the Triangle Inequality to Accelerate k-Means",
        ICML 2003, Lemma 1.
+    .. [3] M. Minoux, "Accelerated greedy algorithms for maximizing submodular
+       set functions", Optimization Techniques, 1978 (lazy evaluation).
     """
+    xp = _namespace(X, centres)
+    if xp is not None:
+        return _k_center_greedy_xp(xp, X, k, centres, random_state)
     X = np.ascontiguousarray(X)
     centres = np.ascontiguousarray(centres, dtype=X.dtype)
     n_samples, n_centres = X.shape[0], centres.shape[0]
@@ -587,37 +911,56 @@ def k_center_greedy(X, k, centres, random_state):
     # nearest[i]: the centre at sq_dist[i]; centres first, then the picks.
     nearest = np.empty(n_samples, dtype=np.int32 if n_centres + k < 2**31 else np.int64)
     _sq_dist_to_nearest(X, X_sq_norms, centres, out=sq_dist, nearest=nearest)
+    # Copies of the picks, with room to pad a block of them (_dots_with_centres).
+    picked = np.zeros((k + _BLAS_ALIGN, X.shape[1]), dtype=X.dtype)
+    picked_sq = np.zeros(k + _BLAS_ALIGN, dtype=X_sq_norms.dtype)
+    indices = np.empty(k, dtype=np.int64)
+    t, version = _k_center_lazy(
+        X, X_sq_norms, sq_dist, nearest, n_centres, picked, picked_sq, indices, random_state
+    )
+    if t < k:
+        closing = _closing_start(n_samples)
+        first = int(version[:closing].min()) if closing else t
+        del version
+        _catch_up(X, X_sq_norms, sq_dist, nearest, n_centres, picked, picked_sq, first, t, closing)
+        _k_center_pruned(X, X_sq_norms, sq_dist, nearest, centres, picked, picked_sq, indices, t)
+    return indices
+
+
+def _k_center_pruned(X, X_sq_norms, sq_dist, nearest, centres, picked, picked_sq, indices, t0):
+    """Picks ``t0`` to ``k - 1`` of k_center_greedy by pruned full updates.
+
+    Every row's ``sq_dist`` and ``nearest`` account for the centres and the
+    first ``t0 >= 1`` picks (stored in ``picked``, ``picked_sq``, ``indices``).
+    """
+    n_samples, n_centres, k = X.shape[0], centres.shape[0], indices.shape[0]
     c_sq_norms = _row_dot(centres, centres).astype(np.float64)
+    picked_norms = picked_sq.astype(np.float64)
 
     # Rounding allowance of one computed squared distance.
     bounds = _Bounds(X_sq_norms, 2.0 * _roundoff_slack(X.shape[1], X.dtype))
-    if n_centres:
-        bounds.set(slice(None), sq_dist, np.sqrt(c_sq_norms)[nearest])
+    live = np.flatnonzero(sq_dist >= 0)  # the rows not picked yet
+    centre_norms = np.sqrt(np.concatenate([c_sq_norms, picked_norms[:t0]]))
+    bounds.set(live, sq_dist[live], centre_norms[nearest[live]])
+    bounds.reach[indices[:t0]] = -np.inf
     dots = _RowDots(X)
     closing = _closing_start(n_samples)
     projection = None
     if X.shape[1] > 2 * _N_DIRECTIONS and closing:
         projection = _ProjectionBound(X, bounds.norms, bounds.s)
-        projection.set(slice(None), sq_dist)
+        projection.set(slice(None), np.maximum(sq_dist, 0.0))
     computed = 0
-    picked = np.empty((k, X.shape[1]), dtype=X.dtype)
-    picked_norms = np.empty(k, dtype=np.float64)
-    indices = np.empty(k, dtype=np.int64)
-    for t in range(k):
-        if t == 0 and n_centres == 0:
-            index = random_state.randint(n_samples)
-        else:
-            index = int(np.argmax(sq_dist))
+    for t in range(t0, k):
+        index = int(np.argmax(sq_dist))
         indices[t] = index
         x_c = X[index]
         norm_c = X_sq_norms[index]
-        picked[t], picked_norms[t] = x_c, norm_c
+        picked[t], picked_sq[t], picked_norms[t] = x_c, norm_c, norm_c
         lower = None
         # Where the bounds let most rows through (e.g. isotropic noise of
         # many dimensions) testing costs more than it saves: the next picks
         # then compute every row, and test again every _RETEST picks.
-        testing = computed <= _TEST_SHARE * n_samples or t % _RETEST == 0
-        if (t > 0 or n_centres > 0) and testing:
+        if computed <= _TEST_SHARE * n_samples or t % _RETEST == 0:
             # Lower bound on the exact distance from every centre a to c.
             cc = np.concatenate([centres @ x_c, picked[:t] @ x_c]).astype(np.float64)
             cc *= -2.0
@@ -626,7 +969,7 @@ def k_center_greedy(X, k, centres, random_state):
             cc += float(norm_c)
             lower = bounds.thresholds(cc, np.concatenate([c_sq_norms, picked_norms[:t]]), norm_c)
         refine = None
-        if projection is not None and testing:
+        if projection is not None and lower is not None:
             refine = partial(projection.refine, c=index)
         updates = _rows_to_update(lower, nearest, bounds.reach, closing, n_samples, refine)
         computed = 0
@@ -650,4 +993,3 @@ def k_center_greedy(X, k, centres, random_state):
         # again, even when all remaining rows coincide with centres.
         sq_dist[index] = -1.0
         bounds.reach[index] = -np.inf
-    return indices

@@ -401,10 +401,19 @@ def test_pruning_skips_most_rows_on_clustered_data(monkeypatch):
             computed.append(stop - start if rows is None else rows.shape[0])
             yield start, stop, rows
 
+    dots_with_centres = _selection._dots_with_centres
+
+    def counting_refreshes(picked, v, t, x):
+        computed.append(t - v)  # one row against t - v picks
+        return dots_with_centres(picked, v, t, x)
+
     monkeypatch.setattr(_selection, "_rows_to_update", counting)
+    monkeypatch.setattr(_selection, "_dots_with_centres", counting_refreshes)
     monkeypatch.setattr(_selection, "_CHUNK_ROWS", 512)
     X = _clustered(20_000, 16, np.float32, 0, n_clusters=30, spread=0.5)
     k_center_greedy(X, 200, X[:10], None)
+    # Dot products: the rows of the pruned updates and, for each row the lazy
+    # search refreshes, the picks it lacked.
     assert sum(computed) < 0.3 * X.shape[0] * 200, sum(computed) / (X.shape[0] * 200)
     computed.clear()
     kmeans_pp_factored(X[:, :4], X, 200, np.random.RandomState(0))
@@ -417,3 +426,76 @@ def test_k_center_on_isotropic_noise_stops_testing_but_picks_the_same(one_blas_t
     X = np.random.RandomState(0).normal(size=(3000, 64)).astype(np.float32)
     got = k_center_greedy(X, 100, X[:3], None)
     np.testing.assert_array_equal(got, _reference_k_center_greedy(X, 100, X[:3], None))
+
+
+def _count_pruned_calls(monkeypatch):
+    calls = []
+    pruned = _selection._k_center_pruned
+
+    def counting(*args):
+        calls.append(args[-1])  # the pick the pruned updates start from
+        return pruned(*args)
+
+    monkeypatch.setattr(_selection, "_k_center_pruned", counting)
+    return calls
+
+
+@pytest.mark.parametrize("budget", [0.0, 0.02, 0.1])
+@pytest.mark.parametrize("n_centres", [0, 20])
+def test_k_center_handing_over_from_the_lazy_search_keeps_the_picks(
+    one_blas_thread, monkeypatch, budget, n_centres
+):
+    # A small budget stops the lazy search after some picks, part-way
+    # through bringing rows up to date: the rows are caught up, then the
+    # pruned full updates go on; the picks stay those of the full pass.
+    X = _clustered(5000, 40, np.float32, 5)
+    centres = X[:n_centres]
+    expected = _reference_k_center_greedy(X, 150, centres, np.random.RandomState(3))
+    calls = _count_pruned_calls(monkeypatch)
+    monkeypatch.setattr(_selection, "_LAZY_BUDGET", budget)
+    monkeypatch.setattr(_selection, "_LAZY_STEP_VALUES", 0)
+    got = k_center_greedy(X, 150, centres, np.random.RandomState(3))
+    np.testing.assert_array_equal(got, expected)
+    assert len(calls) == 1 and 1 <= calls[0] < 150, calls
+
+
+_LAZY_CASES = [(n, d, dtype, n_centres, k) for n, d, dtype, n_centres, k in _POOL_CASES if n > 100]
+
+
+@pytest.mark.parametrize("n, d, dtype, n_centres, k", _LAZY_CASES)
+def test_k_center_lazy_search_alone_equals_the_full_pass(
+    one_blas_thread, monkeypatch, n, d, dtype, n_centres, k
+):
+    calls = _count_pruned_calls(monkeypatch)
+    monkeypatch.setattr(_selection, "_LAZY_BUDGET", np.inf)
+    X = _clustered(n, d, dtype, 0)
+    got = k_center_greedy(X, k, X[:n_centres], np.random.RandomState(0))
+    expected = _reference_k_center_greedy(X, k, X[:n_centres], np.random.RandomState(0))
+    np.testing.assert_array_equal(got, expected)
+    assert calls == []
+
+
+def test_k_center_lazy_search_alone_equals_the_full_pass_on_real_data(one_blas_thread, monkeypatch):
+    # Integer pixels (many ties) and a ReLU embedding of them.
+    calls = _count_pruned_calls(monkeypatch)
+    monkeypatch.setattr(_selection, "_LAZY_BUDGET", np.inf)
+    digits, h, _ = _digits_embeddings()
+    for pool, centres in [(digits[200:], digits[:200]), (h[100:], h[:100]), (h, h[:0])]:
+        got = k_center_greedy(pool, 300, centres, np.random.RandomState(1))
+        expected = _reference_k_center_greedy(pool, 300, centres, np.random.RandomState(1))
+        np.testing.assert_array_equal(got, expected)
+    assert calls == []
+
+
+@pytest.mark.parametrize("block", [1, 3, 32])
+def test_k_center_lazy_search_breaks_ties_as_the_full_pass(one_blas_thread, monkeypatch, block):
+    # Integer coordinates and many duplicate rows: equal distances across
+    # blocks of the running maxima must still go to the lowest row index.
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 3, size=(700, 4)).astype(np.float32)
+    X[rng.randint(700, size=200)] = X[rng.randint(700, size=200)]
+    monkeypatch.setattr(_selection, "_LAZY_BLOCK", block)
+    for centres in [X[:0], X[:5], X[:5] + np.float32(0.5)]:
+        got = k_center_greedy(X, 120, centres, np.random.RandomState(1))
+        expected = _reference_k_center_greedy(X, 120, centres, np.random.RandomState(1))
+        np.testing.assert_array_equal(got, expected)

@@ -2,13 +2,19 @@
 
 Torch lives here and in :mod:`skactive.nets`, nowhere else. Strategies call
 these functions with a fitted skorch net and the pool as the network takes
-it, and get NumPy arrays back on the CPU, so the selection kernels never see
-a tensor. The input may be any kind skorch accepts (see
-:mod:`skactive.probes._data`): an array of shape ``(n_samples, ...)`` (a
-table, images ``(n_samples, C, H, W)``, sequences), a dict of such arrays
-passed to the module as keyword arguments, or a map-style torch
-``Dataset``. Arrays and memory maps are sliced in chunks of ``batch_size``
-rows; a Dataset is read through a batched ``DataLoader``. Chunks are put on
+it, and get NumPy arrays back on the CPU. The embedding probes
+(:func:`penultimate_embedding`, :func:`gradient_embedding`,
+:func:`input_gradients`) can instead leave their result on the net's device
+as a float32 torch tensor (``on_device=True``): the greedy strategies ask for
+that when the net runs on a GPU (:func:`uses_accelerator`), and their
+selection kernels, which take any array API array, then run there.
+
+The input may be any kind skorch accepts (see :mod:`skactive.probes._data`):
+an array of shape ``(n_samples, ...)`` (a table, images ``(n_samples, C, H,
+W)``, sequences), a dict of such arrays passed to the module as keyword
+arguments, or a map-style torch ``Dataset``. Arrays and memory maps are
+sliced in chunks of ``batch_size`` rows; a Dataset is read through a batched
+``DataLoader``. Chunks are put on
 ``net.device``.
 
 Every function works in ``eval`` mode and leaves the module exactly as it
@@ -34,6 +40,7 @@ One module per kind of probe:
 """
 
 from ._data import concat_rows, flat_rows, is_dataset, iter_chunks, n_rows, take_rows
+from ._device import uses_accelerator
 from ._discriminator import DiscriminatorResult, discriminate
 from ._embedding import gradient_embedding, last_layer_features, penultimate_embedding
 from ._gradient_features import gradient_features
@@ -73,5 +80,6 @@ __all__ = [
     "seeded_torch",
     "shap_explanations",
     "take_rows",
+    "uses_accelerator",
     "weight_decay",
 ]

@@ -1,8 +1,60 @@
-"""(torch) Whether the device a net asks for exists on this machine."""
+"""(torch) Whether the device a net asks for exists on this machine; where probe results go."""
 
+import numpy as np
 import torch
 
-__all__ = ["check_device"]
+__all__ = ["check_device", "uses_accelerator"]
+
+
+def uses_accelerator(net):
+    """Whether the fitted net's module runs on a device other than the CPU.
+
+    The greedy strategies (Core-Set, DAMI, BADGE) ask their probes for
+    tensors on the net's device (``on_device=True``) exactly when this is
+    true, so that their selection kernels run there too; on the CPU the
+    probes return NumPy arrays, as always.
+
+    Parameters
+    ----------
+    net : skorch.NeuralNet
+        A fitted net. Its ``device``, or where ``device=None``, the device of
+        the module's first parameter.
+
+    Returns
+    -------
+    bool
+    """
+    device = getattr(net, "device", None)
+    if device is None:
+        parameter = next(net.module_.parameters(), None)
+        return parameter is not None and parameter.device.type != "cpu"
+    return torch.device(device).type != "cpu"
+
+
+class _Rows:
+    """The rows of a probe result, filled chunk by chunk, as NumPy or on the net's device.
+
+    ``on_device=False``: a float32 NumPy array on the CPU (the default of
+    every probe). ``on_device=True``: a float32 torch tensor on the device of
+    the chunks (the net's device), never copied to the host.
+    """
+
+    def __init__(self, n_samples, on_device):
+        self.n_samples, self.on_device, self.array = n_samples, on_device, None
+
+    def put(self, start, tensor):
+        """Write the rows of ``tensor`` (n_rows, n_cols) from row ``start``."""
+        tensor = tensor.detach()
+        if self.array is None:
+            shape = (self.n_samples, tensor.shape[1])
+            if self.on_device:
+                self.array = torch.empty(shape, dtype=torch.float32, device=tensor.device)
+            else:
+                self.array = np.empty(shape, dtype=np.float32)
+        if self.on_device:
+            self.array[start : start + tensor.shape[0]] = tensor.to(torch.float32)
+        else:
+            self.array[start : start + tensor.shape[0]] = tensor.to("cpu").numpy()
 
 
 def check_device(net):

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from ._data import iter_chunks, n_rows
+from ._device import _Rows
 from ._output import _first, _numpy, evaluating
 
 __all__ = ["gradient_embedding", "last_layer_features", "penultimate_embedding"]
@@ -72,7 +73,7 @@ def _iter_final_linear(net, X, batch_size):
             yield start, output, record["layer"], _embedding_of(record)
 
 
-def penultimate_embedding(net, X, *, batch_size):
+def penultimate_embedding(net, X, *, batch_size, on_device=False):
     """The input of the network's final ``nn.Linear`` layer, row by row.
 
     The final layer is the ``nn.Linear`` that runs last in the forward pass,
@@ -86,12 +87,16 @@ def penultimate_embedding(net, X, *, batch_size):
         Network input (see :mod:`skactive.probes`).
     batch_size : int
         Rows per forward pass.
+    on_device : bool, default=False
+        Return a torch tensor on the net's device instead of a NumPy array
+        on the CPU (see :func:`uses_accelerator`).
 
     Returns
     -------
     embedding : ndarray of shape (n_samples, n_hidden), dtype float32
         ``h(x)``, the representation the final linear layer maps to the
-        output.
+        output; a float32 torch tensor of that shape on the net's device
+        if ``on_device``.
 
     Raises
     ------
@@ -99,16 +104,14 @@ def penultimate_embedding(net, X, *, batch_size):
         If the module has no ``nn.Linear`` layer, or its input is not one
         vector per row.
     """
-    embedding = None
+    embedding = _Rows(n_rows(X), on_device)
     with closing(_iter_final_linear(net, X, batch_size)) as chunks:
         for start, _, _, h in chunks:
-            if embedding is None:
-                embedding = np.empty((n_rows(X), h.shape[1]), dtype=np.float32)
-            embedding[start : start + h.shape[0]] = _numpy(h)
-    return embedding
+            embedding.put(start, h)
+    return embedding.array
 
 
-def gradient_embedding(net, X, *, batch_size):
+def gradient_embedding(net, X, *, batch_size, on_device=False):
     """BADGE's last-layer gradient embedding, in factored form.
 
     For cross-entropy on logits ``z = W h(x) + b`` and the hallucinated label
@@ -131,13 +134,17 @@ def gradient_embedding(net, X, *, batch_size):
         Network input (see :mod:`skactive.probes`).
     batch_size : int
         Rows per forward pass.
+    on_device : bool, default=False
+        Return torch tensors on the net's device instead of NumPy arrays on
+        the CPU (see :func:`uses_accelerator`).
 
     Returns
     -------
     q : ndarray of shape (n_samples, n_classes), dtype float32
         ``p(x) − e_ŷ(x)``.
     h : ndarray of shape (n_samples, n_hidden), dtype float32
-        The penultimate embedding.
+        The penultimate embedding. Both are float32 torch tensors on the
+        net's device if ``on_device``.
 
     References
     ----------
@@ -146,7 +153,7 @@ def gradient_embedding(net, X, *, batch_size):
        Bounds", ICLR 2020, §3, eq. (1).
     """
     nonlinearity = net._get_predict_nonlinearity()
-    q = h = None
+    q, h = _Rows(n_rows(X), on_device), _Rows(n_rows(X), on_device)
     with closing(_iter_final_linear(net, X, batch_size)) as chunks:
         for start, output, layer, embedding in chunks:
             proba = nonlinearity(output)
@@ -156,15 +163,11 @@ def gradient_embedding(net, X, *, batch_size):
                     f"the final layer has {layer.out_features} outputs and the network predicts "
                     f"{proba.shape[-1]} classes."
                 )
-            if q is None:
-                q = np.empty((n_rows(X), proba.shape[1]), dtype=np.float32)
-                h = np.empty((n_rows(X), embedding.shape[1]), dtype=np.float32)
-            stop = start + proba.shape[0]
             rows = torch.arange(proba.shape[0], device=proba.device)
             proba[rows, proba.argmax(dim=1)] -= 1.0
-            q[start:stop] = _numpy(proba)
-            h[start:stop] = _numpy(embedding)
-    return q, h
+            q.put(start, proba)
+            h.put(start, embedding)
+    return q.array, h.array
 
 
 def last_layer_features(net, X, *, batch_size):

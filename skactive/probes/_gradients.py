@@ -8,12 +8,13 @@ import numpy as np
 import torch
 
 from ._data import iter_chunks, n_rows
+from ._device import _Rows
 from ._output import _first, _numpy, evaluating
 
 __all__ = ["input_gradients", "loss_gradient_norms"]
 
 
-def input_gradients(net, X, *, batch_size, output="argmax"):
+def input_gradients(net, X, *, batch_size, output="argmax", on_device=False):
     """Gradient of one network output with respect to the network input.
 
     DAMI's local interpretation ``I(x) = ∂ŷ/∂x`` (eq. 1). The differentiated
@@ -39,6 +40,9 @@ def input_gradients(net, X, *, batch_size, output="argmax"):
         Which output column to differentiate: the largest one of each row
         (the predicted class of a classifier) or a fixed column (0 for a
         one-output regressor).
+    on_device : bool, default=False
+        Return a torch tensor on the net's device instead of a NumPy array
+        on the CPU (see :func:`uses_accelerator`).
 
     Returns
     -------
@@ -46,14 +50,15 @@ def input_gradients(net, X, *, batch_size, output="argmax"):
         One interpretation vector per row: the gradient with respect to the
         row's input, flattened (an image ``(C, H, W)`` gives ``C·H·W``
         values; a dict input the flattened gradients of its floating
-        entries, in key order, one after the other).
+        entries, in key order, one after the other). A float32 torch tensor
+        of that shape on the net's device if ``on_device``.
 
     References
     ----------
     .. [1] Q. Liu, Z. Liu, X. Zhu, Y. Wang, R. Chen and Y. Liu, "Deep Active
        Learning by Model Interpretability", 2020, eq. (1)–(2).
     """
-    gradients = None
+    gradients = _Rows(n_rows(X), on_device)
     with evaluating(net.module_), torch.enable_grad():
         for start, chunk in iter_chunks(net, X, batch_size):
             chunk, inputs = _differentiable(chunk)
@@ -71,10 +76,8 @@ def input_gradients(net, X, *, batch_size, output="argmax"):
             rows = torch.arange(out.shape[0], device=out.device)
             grads = torch.autograd.grad(out[rows, columns].sum(), inputs)
             grad = torch.cat([g.reshape(g.shape[0], -1) for g in grads], dim=1)
-            if gradients is None:
-                gradients = np.empty((n_rows(X), grad.shape[1]), dtype=np.float32)
-            gradients[start : start + grad.shape[0]] = _numpy(grad)
-    return gradients
+            gradients.put(start, grad)
+    return gradients.array
 
 
 def _differentiable(chunk):

@@ -42,6 +42,10 @@ class BADGE(QueryStrategy):
       rest are drawn with probability ``∝ D²``. So the most uncertain-and-
       large row always comes first, and the rest depend on ``random_state``.
 
+    Where the net runs on a GPU, the factors stay there and k-means++ runs
+    there (one full pass per step, the draws on the host; the same picks up
+    to floating-point rounding).
+
     There are no hyper-parameters.
 
     The network must be a classifier whose final ``nn.Linear`` produces one
@@ -78,10 +82,16 @@ class BADGE(QueryStrategy):
         q : ndarray of shape (n_samples, n_classes), dtype float32
             ``p(x) − e_ŷ(x)``.
         h : ndarray of shape (n_samples, n_hidden), dtype float32
-            The penultimate embedding.
+            The penultimate embedding. Both are float32 torch tensors on the
+            net's device where the net runs on a GPU
+            (:func:`skactive.probes.uses_accelerator`), NumPy arrays on the
+            CPU otherwise.
         """
         self._require_classifier(learner)
-        return probes.gradient_embedding(learner.network_, X, batch_size=learner.pool_batch_size)
+        net = learner.network_
+        return probes.gradient_embedding(
+            net, X, batch_size=learner.pool_batch_size, on_device=probes.uses_accelerator(net)
+        )
 
     def query(self, learner, X_pool, n, random_state=None):
         q, h = self.gradient_embedding(learner, X_pool)

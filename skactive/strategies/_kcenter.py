@@ -40,6 +40,10 @@ class _KCenterStrategy(QueryStrategy):
         Returns
         -------
         representation : ndarray of shape (n_samples, n_dims), dtype float32
+            A NumPy array where the net runs on the CPU; a float32 torch
+            tensor on the net's device where it runs on a GPU
+            (:func:`skactive.probes.uses_accelerator`), so that the k-center
+            search runs there too.
         """
         raise NotImplementedError
 
@@ -63,8 +67,10 @@ class CoreSet(_KCenterStrategy):
     mixed-integer refinement of the original paper is not run, as in the
     BADGE and DAL comparisons.
 
-    Works for classifier and regressor nets alike. There are no
-    hyper-parameters; ``random_state`` is unused (ties go to the lowest pool
+    Works for classifier and regressor nets alike. Where the net runs on a
+    GPU, the embeddings stay there and the k-center search runs there (one
+    full pass per pick; the same picks up to floating-point rounding). There
+    are no hyper-parameters; ``random_state`` is unused (ties go to the lowest pool
     index).
 
     References
@@ -82,7 +88,10 @@ class CoreSet(_KCenterStrategy):
     """
 
     def representation(self, learner, X):
-        return probes.penultimate_embedding(learner.network_, X, batch_size=learner.pool_batch_size)
+        net = learner.network_
+        return probes.penultimate_embedding(
+            net, X, batch_size=learner.pool_batch_size, on_device=probes.uses_accelerator(net)
+        )
 
     representation.__doc__ = _KCenterStrategy.representation.__doc__
 
@@ -139,8 +148,13 @@ class DAMI(_KCenterStrategy):
                     f"{n_outputs} outputs; use a single-output regressor or a classifier."
                 )
             output = 0
+        net = learner.network_
         return probes.input_gradients(
-            learner.network_, X, batch_size=learner.pool_batch_size, output=output
+            net,
+            X,
+            batch_size=learner.pool_batch_size,
+            output=output,
+            on_device=probes.uses_accelerator(net),
         )
 
     representation.__doc__ = _KCenterStrategy.representation.__doc__
