@@ -333,6 +333,10 @@ class TrainToConvergence(Callback):
         self.tol = tol
         self.target_accuracy = target_accuracy
 
+    def __repr__(self):
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
     def _check_params(self):
         for name, minimum in (("min_steps", 0), ("patience", 1)):
             value = getattr(self, name)

@@ -373,3 +373,10 @@ def test_converged_seed_model_beats_fifty_fixed_epochs_on_pendigits():
     # About 0.80 against 0.61: 50 epochs are 100 Adam steps at 50 labels.
     assert np.mean(scores["converged"]) > np.mean(scores["fixed"]) + 0.1
     assert min(scores["converged"]) > max(scores["fixed"])
+
+
+def test_convergence_repr_names_its_parameters():
+    from skactive.nets import TrainToConvergence
+
+    text = repr(TrainToConvergence(min_steps=7))
+    assert text.startswith("TrainToConvergence(") and "min_steps=7" in text and "tol=0.01" in text
