@@ -301,7 +301,6 @@ def _completed(path, names, n_repeats):
 
 def run_unit(unit, settings, out, n_jobs, seed, quick):
     """Run (or finish) one unit; write its file; return its wall time and number of runs."""
-    import pandas as pd
 
     from skactive.model_selection import cross_validate_strategies
 
@@ -319,6 +318,8 @@ def run_unit(unit, settings, out, n_jobs, seed, quick):
         completed = completed.drop(columns=["dataset", "task", "training", "initial_size",
                                             "batch_size"]).assign(queried=None)  # fmt: skip
     start = time.perf_counter()
+    n_before = 0 if completed is None else completed.groupby(["strategy", "fold"]).ngroups
+    rounds = n_rounds(initial, batch, budget)
     try:
         results = cross_validate_strategies(
             make_learner(task, training, settings),
@@ -338,21 +339,33 @@ def run_unit(unit, settings, out, n_jobs, seed, quick):
         kept = getattr(error, "results", None)
         if kept is not None:
             _tidy(kept, unit, task).to_csv(partial, index=False, float_format="%.6g")
+            n_done = kept.groupby(["strategy", "fold"]).ngroups - n_before
+            _record(out, unit, time.perf_counter() - start, n_done, rounds, n_jobs, False)
         raise
     elapsed = time.perf_counter() - start
     _tidy(results, unit, task).to_csv(path, index=False, float_format="%.6g")
     partial.unlink(missing_ok=True)
-    n_new = len(named) * settings["n_repeats"] - (
-        0 if completed is None else completed.groupby(["strategy", "fold"]).ngroups
-    )
+    n_new = len(named) * settings["n_repeats"] - n_before
+    _record(out, unit, elapsed, n_new, rounds, n_jobs, True)
+    return elapsed, n_new
+
+
+def _record(out, unit, seconds, runs, rounds, n_jobs, finished):
+    """Append a unit's time to ``timings.csv`` (an interrupted call's too: ``finished`` False).
+
+    ``runs`` counts the runs this call completed; the seconds of an
+    interrupted call include the runs it had started, so its rate errs high.
+    """
+    import pandas as pd
+
+    training, name, initial, batch = unit
     record = pd.DataFrame(
         [dict(training=training, dataset=name, initial_size=initial, batch_size=batch,
-              seconds=round(elapsed, 1), runs=n_new, rounds=n_rounds(initial, batch, budget),
-              n_jobs=n_jobs, cpus=os.cpu_count(), date=time.strftime("%Y-%m-%d %H:%M"))]
+              seconds=round(seconds, 1), runs=runs, rounds=rounds, n_jobs=n_jobs,
+              cpus=os.cpu_count(), finished=finished, date=time.strftime("%Y-%m-%d %H:%M"))]
     )  # fmt: skip
     timings = Path(out) / "timings.csv"
     record.to_csv(timings, mode="a", header=not timings.exists(), index=False)
-    return elapsed, n_new
 
 
 def _tidy(results, unit, task):
@@ -368,9 +381,10 @@ def estimate(settings, out):
     """Seconds the whole run takes at the speed of the units timed so far, and seconds left.
 
     A unit's cost is taken as proportional to its fits: runs x (rounds + 1),
-    scaled by the seconds per fit measured over the timed units of the same
-    data set (over all timed units for a data set not timed yet). Returns
-    (None, None) before any unit is timed.
+    scaled by the seconds per fit measured over the timed calls of the same
+    data set (over all timed calls for a data set not timed yet; interrupted
+    calls count with the runs they completed). Returns (None, None) before
+    any run is timed.
     """
     import pandas as pd
 

@@ -48,7 +48,7 @@ def test_deimos_batchbald_benchmark_quick_mode(capsys):
     assert "BatchBALD" in capsys.readouterr().out
 
 
-def test_label_efficiency_quick_mode(tmp_path):
+def test_label_efficiency_quick_mode(tmp_path, monkeypatch):
     import json
 
     import pandas as pd
@@ -99,10 +99,26 @@ def test_label_efficiency_quick_mode(tmp_path):
     messages.clear()
     runner.main(quick=True, n_jobs=1, out=tmp_path, log=messages.append)
     assert sum("skipped" in m for m in messages) == len(units)
-    first_strategy = whole["strategy"].iloc[0]
-    done = whole[whole["strategy"] == first_strategy]
-    done.to_csv(path.with_suffix(".partial.csv"), index=False)
+    # A Ctrl-C (or the SIGTERM of a time limit) in the middle of the unit: the
+    # runs completed so far go to its partial file, with their time.
+    import skactive.model_selection
+
+    real = skactive.model_selection.cross_validate_strategies
+
+    def interrupted(*args, **kwargs):
+        done = real(*args, **kwargs)
+        error = KeyboardInterrupt()
+        error.results = done[done["strategy"] == done["strategy"].iloc[0]]
+        raise error
+
     path.unlink()
+    with monkeypatch.context() as patch:
+        patch.setattr(skactive.model_selection, "cross_validate_strategies", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            runner.main(quick=True, n_jobs=1, out=tmp_path, log=messages.append)
+    assert path.with_suffix(".partial.csv").exists() and not path.exists()
+    timings = pd.read_csv(out / "timings.csv")
+    assert not timings["finished"].iloc[-1] and timings["runs"].iloc[-1] == 2
     messages.clear()
     part = (units.index(unit) + 1, len(units))
     runner.main(quick=True, n_jobs=1, out=tmp_path, part=part, log=messages.append)
