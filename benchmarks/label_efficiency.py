@@ -1,384 +1,278 @@
-"""Label-efficiency benchmark: every strategy on the bundled real data sets.
+"""Label-efficiency benchmark: every strategy on every bundled data set, trained to convergence.
 
 Answers "does active learning save labels here, and which strategy should I
-use?" with numbers skactive produces itself, through
-:func:`skactive.model_selection.cross_validate_strategies` and
-:func:`skactive.model_selection.dami_protocol` (no loop of its own).
+use, at which budget?" with numbers skactive produces itself, through
+:func:`skactive.model_selection.cross_validate_strategies` (no loop of its
+own). The protocol avoids the pitfalls Lüth et al. (NeurIPS 2023) list for
+active-learning evaluations:
 
-Two protocols:
+- **Converged training.** The network is skactive's default MLP
+  (:func:`skactive.nets.make_mlp_net`: one hidden layer of 64 units,
+  dropout 0.2, Adam at 1e-3, batch 32) behind a ``StandardScaler``,
+  retrained from scratch each round with the library's default schedule,
+  :class:`skactive.nets.TrainToConvergence` (at least 500 gradient steps,
+  then until the training loss plateaus or the training accuracy reaches
+  99 %, at most 1,000 epochs). A barely trained network makes uncertainty
+  meaningless and random sampling look strong.
+- **Realistic pools and budgets.** Pools of ``pool_size`` (5,000) rows where
+  the data allow (fewer for digits and MNIST-5k, whose test rows come out
+  first), budgets up to ``budget`` (1,000) labels (half the pool at most).
+- **Several settings.** Two starting budgets (``initial_sizes``) times two
+  batch sizes (``batch_sizes``) per data set.
+- **Paired repeats.** ``n_repeats`` (10) random (pool, test) splits per
+  data set; in a repeat every strategy, every setting and every training
+  variant starts from the same split, seed set and network seed, so
+  differences are paired. The report gives standard errors over repeats and
+  win counts against random per setting.
+- **Ablations beside the main table.** The same comparison with the old
+  protocol's 50 fixed epochs (``fixed50``) and with warm-started rounds
+  (``warm``: ``ActiveLearner(warm_start=True)``, converged), on the
+  settings of ``ablation`` (one starting budget and one batch size).
 
-1. **BADGE protocol** (Ash et al., §4). Every strategy on MAGIC,
-   pendigits, satimage, kr-vs-k and MNIST-5k (classification, accuracy) and
-   the regression strategies on CCPP (R², target standardised). Each run
-   draws ``train_size`` training rows and ``test_size`` test rows at random
-   (stratified for classification), labels a random seed set of
-   ``initial_size`` rows, then queries batches of a small and of a large size
-   until ``budget`` rows are labelled. The five repeats are five such
-   splits; every strategy of a repeat starts from the same seed set and
-   network seed. The settings (data set x batch size) feed BADGE's pairwise
-   penalty matrix and normalised-error CDF.
-2. **DAMI protocol** on MAGIC (the paper's "Telescope"): 60/20/20 split, 2 %
-   of the training rows as seed, 2 % per round up to 50 %, test AUC, median
-   over runs, with the paper's comparison set (RND, EGL, BALD, Core-Set,
-   BADGE, DAMI). MAGIC is subsampled to ``dami_rows`` rows to fit the
-   machine.
+Every strategy of the registry (``skactive.strategies.STRATEGY_ALIASES``)
+runs on every bundled data set (``skactive.datasets.DATASETS``): the
+strategies a regressor supports on the regression sets, all on the
+classification sets. A strategy added to the registry joins the next part
+run (only its own runs are run for the settings already done). Defaults
+everywhere, except :data:`OVERRIDES` (cost only).
 
-The network is skactive's default MLP (:func:`skactive.nets.make_mlp_net`:
-one hidden layer of 64 units, dropout 0.2, Adam at 1e-3, batch 32, 50
-epochs, retrained from scratch each round) behind a ``StandardScaler``.
-Strategies run with their defaults, except where a default does not fit the
-machine (listed in :func:`strategies` and in the manifest).
+**Resumable in parts.** The work is cut into *units*, one per (training
+variant, data set, starting budget, batch size); each unit's runs go to its
+own file ``runs/<training>__<dataset>__i<initial>_b<batch>.csv``. A call
+runs the units of its part (``--part K/N``: every N-th unit from the K-th)
+that are not done yet and skips the rest; an interrupted unit (Ctrl-C, or
+the SIGTERM a time limit sends) leaves a ``.partial.csv`` file that the
+next call goes on from (``cross_validate_strategies(completed=...)``). Each
+unit's time is appended to ``timings.csv``, and each call prints how long
+each unit took and an estimate of the full run's time at the measured
+speed. ``manifest.json`` records the protocol; a call with other settings
+into the same folder is refused.
 
-Besides the results, the script times one inference pass of a fitted
-learner over a pool of the benchmark's size (median of 5), to set next to
-each strategy's median query time.
+The full run is large: 42 units, about 91,600 (fit, query) rounds. A converged fit of
+the default MLP took 0.7 to 2.8 s of CPU time at 20 to 1,000 labels on the shared
+development machine, so expect some 25 to 35 hours on 2 cores; no full run has been
+timed yet (the estimate printed after each part replaces this guess by measured
+speed). Run the parts one after the other or in separate sessions, e.g. sixteen parts
+of about two hours::
 
-Nothing is cached: every run trains and queries anew. The outputs (CSV and
-``manifest.json``, then the plots and the README section made from them by
-``benchmarks/label_efficiency_report.py``) go to ``--out``.
+    OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --part 1/16 --n-jobs 2
+    ...
+    OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --part 16/16 --n-jobs 2
+    python benchmarks/label_efficiency.py --status              # what is done, what is left
+    python benchmarks/label_efficiency_report.py --converged   # once every unit is done
 
-Run (the committed results were made with this command; see
-``benchmarks/results/label_efficiency/manifest.json``)::
+A part killed by a time limit keeps its completed runs; run the same part again.
 
-    OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --n-jobs 2
-
-``--quick`` runs a small version (two data sets, tiny budgets, every
-strategy) in a couple of minutes; the test suite runs it.
-
-**Image setting** (``--image``, run on its own): MNIST-5k as ``(N, 1, 28,
-28)`` images in ``[0, 1]`` with skactive's default CNN
-(:func:`skactive.nets.make_cnn_net`: two 3x3 convolution blocks of 16 and 32
-channels, a 128-unit penultimate layer, dropout 0.2), trained from scratch
-each round for ``max_epochs`` epochs of Adam at ``lr``, chosen so that the
-network fits its labelled set (training accuracy ~100 %) at every round:
-each fit's training accuracy is recorded in ``image_train_accuracy.csv``.
-The strategies are those of :func:`image_strategies`; the protocol is the
-BADGE protocol above with :data:`IMAGE_FULL`'s settings. It writes
-``image_results.csv``, ``image_train_accuracy.csv`` and an ``"image"``
-entry in ``manifest.json`` (the rest of the manifest, the full run's, is
-kept), then the README section is regenerated::
-
-    OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --image --n-jobs 2
-
-The committed image results took 55 minutes on 2 CPU cores shared with
-other work (load average 13 to 18, each of its two workers running about
-7 % of the time). ``--image --quick`` runs a tiny version in
-seconds (the test suite runs it).
+``--quick`` runs a small version (two data sets, tiny pools and budgets, a
+short schedule, every strategy, every unit) in a few minutes; the test
+suite runs it. ``--status`` lists what is done and the estimate, running
+nothing.
 """
 
 import argparse
 import json
 import os
 import platform
+import signal
 import sys
-import tempfile
 import time
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_OUT = HERE / "results" / "label_efficiency"
-
-# Data set -> task. Classification sets first, the regression set last.
-DATASETS = {
-    "magic": "classifier",
-    "pendigits": "classifier",
-    "satimage": "classifier",
-    "kr-vs-k": "classifier",
-    "mnist-5k": "classifier",
-    "ccpp": "regressor",
-}
+DEFAULT_OUT = HERE / "results" / "label_efficiency_converged"
 
 FULL = dict(
-    datasets=tuple(DATASETS),
-    train_size=1500,
+    datasets=None,  # every bundled data set
+    pool_size=5000,
     test_size=1000,
-    initial_size=50,
-    budget=250,
-    batch_sizes=(10, 50),
-    n_repeats=5,
-    max_epochs=50,
-    dami_rows=5000,
-    dami_runs=5,
+    initial_sizes=(20, 100),
+    batch_sizes=(50, 200),
+    budget=1000,
+    n_repeats=10,
+    ablation=dict(initial_sizes=(20,), batch_sizes=(50,)),
+    schedule=None,  # TrainToConvergence's defaults
+    fixed_epochs=50,
 )
 QUICK = dict(
     datasets=("satimage", "ccpp"),
-    train_size=120,
-    test_size=100,
-    initial_size=20,
-    budget=40,
+    pool_size=100,
+    test_size=60,
+    initial_sizes=(10, 15),
     batch_sizes=(5, 10),
+    budget=20,
     n_repeats=2,
-    max_epochs=10,
-    dami_rows=500,
-    dami_runs=2,
-)
-
-#: The image setting: MNIST-5k as (N, 1, 28, 28) images, with the default CNN.
-IMAGE_DATASET = "mnist-5k"
-IMAGE_FULL = dict(
-    train_size=1500,
-    test_size=1000,
-    initial_size=50,
-    budget=200,
-    batch_sizes=(25, 50),
-    n_repeats=3,
+    ablation=dict(initial_sizes=(10,), batch_sizes=(10,)),
+    schedule=dict(min_steps=10, patience=2),
+    fixed_epochs=5,
     max_epochs=20,
-    lr=3e-3,
 )
-IMAGE_QUICK = dict(
-    train_size=150,
-    test_size=100,
-    initial_size=20,
-    budget=40,
-    batch_sizes=(10, 20),
-    n_repeats=2,
-    max_epochs=5,
-    lr=3e-3,
-)
-IMAGE_COMMAND = "OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --image --n-jobs 2"
 
-#: The comparison set of the DAMI paper ("Experiments on Tabular Datasets").
-DAMI_STRATEGIES = ("random", "egl", "bald", "coreset", "badge", "dami")
+#: The training variants: the main protocol first, then the ablations.
+TRAININGS = ("converged", "fixed50", "warm")
+
+#: Settings other than a strategy's defaults, by alias (to fit the machine).
+#: BatchBALD: 20 MC samples and 200 sampled configurations (defaults 50 and
+#: 1,000); DAL: a (64, 64, 64) discriminator for the MLP's 64-unit embedding
+#: and at most 30 epochs per mini-query (see DAL's docstring).
+OVERRIDES = {
+    "batchbald": dict(n_mc_samples=20, n_configurations=200),
+    "dal": dict(hidden_layer_sizes=(64, 64, 64), max_epochs=30),
+}
+#: In the quick mode, fewer MC samples, epochs and background rows.
+QUICK_OVERRIDES = {
+    "n_mc_samples": 5,
+    "max_epochs": 5,
+    "n_background": 20,
+    "n_configurations": 100,
+}
+
+COMMAND = "OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --n-jobs 2"
 
 
-def strategies(task, quick=False):
-    """The strategies of the benchmark, by alias, with their settings.
+# ------------------------------------------------------------------ protocol
 
-    Defaults everywhere except:
 
-    - ``batchbald``: 20 MC-dropout samples and 200 sampled label
-      configurations (defaults 50 and 1,000), five times cheaper;
-    - ``dal``: a (64, 64, 64) discriminator (the paper's width 256 was
-      chosen for representations of a few hundred dimensions, the MLP's is
-      64; see DAL's docstring) and at most 30 epochs per mini-query (the
-      cap is not in the paper; training stops earlier at 98 % accuracy).
+def dataset_names(settings):
+    """The data sets of a run: ``settings["datasets"]`` or every bundled one."""
+    from skactive.datasets import DATASETS
 
-    Parameters
-    ----------
-    task : {"classifier", "regressor"}
-    quick : bool, default=False
-        Fewer MC samples and epochs, for the quick mode.
+    return tuple(settings["datasets"] or DATASETS)
 
-    Returns
-    -------
-    strategies : dict of str -> QueryStrategy
+
+def load(name):
+    """X (float64), y and the task of a bundled data set; a regression target standardised.
+
+    The task is read from the target: floating values that are not all
+    whole numbers make a regression set.
     """
-    from skactive.strategies import (
-        ALBL,
-        ALEX,
-        BADGE,
-        BALD,
-        DAL,
-        DAMI,
-        DEIMOS,
-        EGL,
-        BatchBALD,
-        CoreSet,
-        DensityWeighted,
-        Entropy,
-        LeastConfidence,
-        Margin,
-        MaxVariance,
-        Random,
-    )
-
-    mc = dict(n_mc_samples=10) if quick else {}
-    dal = DAL(hidden_layer_sizes=(64, 64, 64), max_epochs=5 if quick else 30)
-    if task == "regressor":
-        return {
-            "random": Random(),
-            "coreset": CoreSet(),
-            "dami": DAMI(),
-            "max_variance": MaxVariance(**mc),
-            "deimos": DEIMOS(**mc),
-            "dal": dal,
-        }
-    return {
-        "random": Random(),
-        "least_confidence": LeastConfidence(),
-        "margin": Margin(),
-        "entropy": Entropy(),
-        "bald": BALD(**mc),
-        "batchbald": BatchBALD(n_mc_samples=10 if quick else 20, n_configurations=200),
-        "max_variance": MaxVariance(**mc),
-        "deimos": DEIMOS(**mc),
-        "egl": EGL(),
-        "coreset": CoreSet(),
-        "density_weighted": DensityWeighted(),
-        "albl": ALBL(),
-        "badge": BADGE(),
-        "dami": DAMI(),
-        "alex": ALEX(n_background=20) if quick else ALEX(),
-        "dal": dal,
-    }
-
-
-def image_strategies(quick=False):
-    """The strategies of the image setting, by alias.
-
-    Defaults, except BALD's and DEIMOS's 20 MC-dropout samples (default 50:
-    each sample is a full CNN pass over the pool) and DAL's discriminator,
-    as in :func:`strategies`.
-
-    Parameters
-    ----------
-    quick : bool, default=False
-        Fewer MC samples and epochs, for the quick mode.
-
-    Returns
-    -------
-    strategies : dict of str -> QueryStrategy
-    """
-    from skactive.strategies import BADGE, BALD, DAL, DEIMOS, CoreSet, Margin, Random
-
-    mc = dict(n_mc_samples=5 if quick else 20)
-    return {
-        "random": Random(),
-        "margin": Margin(),
-        "bald": BALD(**mc),
-        "deimos": DEIMOS(**mc),
-        "coreset": CoreSet(),
-        "badge": BADGE(),
-        "dal": DAL(hidden_layer_sizes=(64, 64, 64), max_epochs=5 if quick else 30),
-    }
-
-
-def _train_accuracy_callback(path):
-    """A skorch callback appending ``n_rows,accuracy`` on its training set to ``path``."""
-    from skorch.callbacks import Callback
-
-    class TrainAccuracy(Callback):
-        """After each fit, the accuracy of the net on the rows it was trained on."""
-
-        def __init__(self, path):
-            self.path = path
-
-        def on_train_end(self, net, X=None, y=None, **kwargs):
-            accuracy = float(np.mean(net.predict(X) == np.asarray(y)))
-            # One short line per fit, appended: safe from several processes.
-            with open(self.path, "a") as f:
-                f.write(f"{len(y)},{accuracy:.6f}\n")
-
-    return TrainAccuracy(path)
-
-
-def make_image_learner(max_epochs, lr, accuracy_path=None):
-    """The default CNN in an ActiveLearner (training accuracy logged to ``accuracy_path``)."""
-    from skactive import ActiveLearner
-    from skactive.nets import make_cnn_net
-
-    callbacks = None
-    if accuracy_path is not None:
-        callbacks = [("train_accuracy", _train_accuracy_callback(str(accuracy_path)))]
-    return ActiveLearner(make_cnn_net(max_epochs=max_epochs, lr=lr, callbacks=callbacks))
-
-
-def load_images():
-    """MNIST-5k as float32 images of shape (5000, 1, 28, 28) in [0, 1], and labels."""
     from skactive.datasets import load_dataset
 
-    X, y = load_dataset(IMAGE_DATASET, return_X_y=True)
-    X = np.asarray(X, dtype=np.float32).reshape(-1, 1, 28, 28) / 255.0
-    return X, np.asarray(y)
+    X, y = load_dataset(name, return_X_y=True)
+    X = np.asarray(X, dtype=np.float64).reshape(len(X), -1)
+    y = np.asarray(y)
+    regression = np.issubdtype(y.dtype, np.floating) and not np.all(y == np.round(y))
+    if regression:
+        y = (y - y.mean()) / y.std()
+    return X, y, "regressor" if regression else "classifier"
 
 
-def run_image_protocol(settings, n_jobs, seed, quick, log, workdir):
-    """The BADGE protocol on MNIST-5k images with the CNN; results and training accuracies."""
-    import pandas as pd
+def sizes(n_rows, settings):
+    """Pool rows, test rows and budget for a data set of ``n_rows`` rows.
 
-    X, y = load_images()
-    named = image_strategies(quick)
-    split_seed = seed + sum(map(ord, IMAGE_DATASET))
-    frames, accuracies = [], []
-    for batch in settings["batch_sizes"]:
-        path = Path(workdir) / f"train_accuracy_{batch}.csv"
-        path.unlink(missing_ok=True)
-        learner = make_image_learner(settings["max_epochs"], settings["lr"], path)
-        start = time.perf_counter()
-        results = _run_setting(
-            learner, named, X, y, "classifier", IMAGE_DATASET, batch, settings, split_seed, n_jobs
-        )
-        frames.append(results)
-        acc = pd.read_csv(path, names=["n_labeled", "train_accuracy"])
-        acc.insert(0, "batch_size", batch)
-        accuracies.append(acc.sort_values(["n_labeled", "train_accuracy"], kind="stable"))
-        path.unlink()
-        log(f"{IMAGE_DATASET} images, batch {batch}: {time.perf_counter() - start:.0f} s")
-    return pd.concat(frames, ignore_index=True), pd.concat(accuracies, ignore_index=True)
-
-
-def _image_manifest(settings, argv, elapsed, quick, n_jobs, seed):
-    entry = _manifest(settings, argv, elapsed, quick, n_jobs, seed)
-    entry["dataset"] = IMAGE_DATASET
-    entry["strategies"] = {k: repr(v) for k, v in image_strategies(quick).items()}
-    entry["network"] = repr(make_image_learner(settings["max_epochs"], settings["lr"]).estimator)
-    del entry["dami_strategies"]
-    return entry
-
-
-def main_image(quick=False, n_jobs=2, out=None, seed=0, argv=None, log=None):
-    """Run the image setting; write its files next to the others; return the folder.
-
-    Writes ``image_results.csv`` (the columns of ``results.csv``),
-    ``image_train_accuracy.csv`` (``batch_size``, ``n_labeled``,
-    ``train_accuracy``: one row per fit of the network, every strategy and
-    repeat), and the ``"image"`` entry of ``manifest.json``, keeping the
-    rest of that file. The README section is regenerated when the folder
-    also holds the tabular results.
+    The test set takes ``test_size`` rows (a quarter of the data at most);
+    the pool takes ``pool_size`` of the rest, or all of it; the budget is at
+    most half the pool.
     """
-    sys.path.insert(0, str(HERE))
-    import label_efficiency_report as report
-
-    log = log or (lambda message: print(message, file=sys.stderr, flush=True))
-    settings = IMAGE_QUICK if quick else IMAGE_FULL
-    out = Path(out) if out is not None else DEFAULT_OUT
-    out.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        with tempfile.TemporaryDirectory(prefix="skactive-label-efficiency-") as workdir:
-            results, accuracy = run_image_protocol(settings, n_jobs, seed, quick, log, workdir)
-    results.to_csv(out / "image_results.csv", index=False, float_format="%.6g")
-    accuracy.to_csv(out / "image_train_accuracy.csv", index=False, float_format="%.6g")
-    manifest_path = out / "manifest.json"
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    manifest["image"] = _image_manifest(
-        settings, argv or [], time.perf_counter() - start, quick, n_jobs, seed
-    )
-    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
-    report.write_image(out)
-    if (out / "results.csv").exists():
-        report.write_all(out)
-    return out
+    test = min(settings["test_size"], n_rows // 4)
+    pool = min(settings["pool_size"], n_rows - test)
+    return pool, test, min(settings["budget"], pool // 2)
 
 
-def make_learner(task, max_epochs):
-    """The default MLP behind a StandardScaler, in an ActiveLearner."""
+def make_learner(task, training, settings):
+    """The default MLP behind a StandardScaler, in an ActiveLearner, for a training variant."""
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     from skactive import ActiveLearner
-    from skactive.nets import make_mlp_net
+    from skactive.nets import TrainToConvergence, make_mlp_net
 
-    net = make_mlp_net(task, max_epochs=max_epochs)
-    # "random" works with both tasks (the default, entropy, needs a classifier);
-    # cross_validate_strategies replaces it by each strategy compared.
-    return ActiveLearner(make_pipeline(StandardScaler(), net), query_strategy="random")
+    if training == "fixed50":
+        net = make_mlp_net(task, max_epochs=settings["fixed_epochs"], convergence=False)
+    else:
+        schedule = TrainToConvergence(**(settings["schedule"] or {}))
+        net = make_mlp_net(task, max_epochs=settings.get("max_epochs"), convergence=schedule)
+    # "random" works with both tasks; cross_validate_strategies replaces it.
+    return ActiveLearner(
+        make_pipeline(StandardScaler(), net),
+        query_strategy="random",
+        warm_start=training == "warm",
+    )
 
 
-def load(name):
-    """X (float64) and y of a bundled data set; a regression target standardised."""
-    from skactive.datasets import load_dataset
+def _toy_learner(task):
+    """A tiny fitted-able learner and data, to ask which strategies a task supports."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 4))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0) if task == "classifier" else X[:, 0]
+    return make_learner(task, "fixed50", dict(fixed_epochs=1)), X, y
 
-    X, y = load_dataset(name, return_X_y=True)
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y)
-    if DATASETS[name] == "regressor":
-        y = (y - y.mean()) / y.std()
-    return X, y
+
+def strategies(task, quick=False):
+    """Every strategy of the registry that supports ``task``, by alias.
+
+    Built with its defaults, except :data:`OVERRIDES` (and, in the quick
+    mode, the cheaper values of :data:`QUICK_OVERRIDES` for the parameters a
+    strategy has). A strategy that cannot be built without arguments, or
+    that refuses the task's network (a classifier-only strategy on a
+    regressor), is left out; :func:`left_out` says why.
+
+    Returns
+    -------
+    strategies : dict of str -> QueryStrategy
+    """
+    return _registry(task, quick)[0]
+
+
+def left_out(task, quick=False):
+    """The registry's strategies :func:`strategies` leaves out for ``task``, and why."""
+    return _registry(task, quick)[1]
+
+
+_REGISTRY_CACHE = {}
+
+
+def _registry(task, quick):
+    if (task, quick) in _REGISTRY_CACHE:
+        return _REGISTRY_CACHE[task, quick]
+    from skactive._compatibility import check_compatibility
+    from skactive.strategies import STRATEGY_ALIASES
+
+    learner, X, y = _toy_learner(task)
+    named, skipped = {}, {}
+    for alias, cls in STRATEGY_ALIASES.items():
+        params = dict(OVERRIDES.get(alias, {}))
+        try:
+            strategy = cls(**params)
+        except TypeError as error:
+            skipped[alias] = f"cannot be built with its defaults: {error}"
+            continue
+        if quick:
+            own = strategy.get_params(deep=False)
+            strategy.set_params(**{k: v for k, v in QUICK_OVERRIDES.items() if k in own})
+        candidate = learner.set_params(query_strategy=strategy)
+        try:
+            check_compatibility(candidate._resolve_strategy(), candidate, X, y)
+        except (ValueError, TypeError) as error:
+            skipped[alias] = str(error)
+            continue
+        named[alias] = strategy
+    _REGISTRY_CACHE[task, quick] = named, skipped
+    return named, skipped
+
+
+def units(settings):
+    """Every unit of work, in order: (training, dataset, initial_size, batch_size).
+
+    The main protocol's units (converged training, every data set and
+    setting) come first, then the ablations' on their settings.
+    """
+    out = []
+    for training in TRAININGS:
+        grid = settings if training == "converged" else settings["ablation"]
+        for name in dataset_names(settings):
+            for initial in grid["initial_sizes"]:
+                for batch in grid["batch_sizes"]:
+                    out.append((training, name, initial, batch))
+    return out
+
+
+def unit_path(out, unit):
+    training, name, initial, batch = unit
+    return Path(out) / "runs" / f"{training}__{name}__i{initial}_b{batch}.csv"
 
 
 def _splitter(task, n_splits, train_size, test_size, seed):
@@ -388,136 +282,192 @@ def _splitter(task, n_splits, train_size, test_size, seed):
     return cls(n_splits=n_splits, train_size=train_size, test_size=test_size, random_state=seed)
 
 
-def _run_setting(learner, named, X, y, task, name, batch, settings, split_seed, n_jobs):
-    """One (data set, batch size) setting: every strategy over the paired splits.
-
-    One split per repeat: ``fold`` numbers the splits, ``repeat`` is 0.
-    """
-    from skactive.model_selection import cross_validate_strategies
-
-    results = cross_validate_strategies(
-        learner,
-        named,
-        X,
-        y,
-        cv=_splitter(
-            task,
-            settings["n_repeats"],
-            settings["train_size"],
-            settings["test_size"],
-            split_seed,
-        ),
-        initial_size=settings["initial_size"],
-        query_size=batch,
-        budget=settings["budget"],
-        n_jobs=n_jobs,
-        verbose=False,
-        random_state=split_seed,
-    )
-    results = results.drop(columns=["queried"])
-    results.insert(0, "batch_size", batch)
-    results.insert(0, "task", task)
-    results.insert(0, "dataset", name)
-    return results
+def _seed_of(name, seed):
+    """The seed of a data set's splits, seed sets and networks (shared by its units)."""
+    return seed + sum(map(ord, name))
 
 
-def inference_time(learner, task, X, y, settings, seed, repeats=5):
-    """Median seconds of one ``predict`` pass over a pool of the benchmark's size.
-
-    The learner is fitted on ``initial_size`` random rows; the pool is the
-    ``train_size - initial_size`` rows a first query would see.
-    """
-    from sklearn.base import clone
-
-    rng = np.random.RandomState(seed)
-    order = rng.permutation(X.shape[0])
-    seed_rows = order[: settings["initial_size"]]
-    pool = X[order[settings["initial_size"] : settings["train_size"]]]
-    classes = np.unique(y) if task == "classifier" else None
-    fitted = clone(learner).set_params(random_state=seed, classes=classes)
-    fitted.fit(X[seed_rows], y[seed_rows])
-    predict = fitted.predict_proba if classes is not None else fitted.predict
-    predict(pool)  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        predict(pool)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)), pool.shape[0]
+def n_rounds(initial, batch, budget):
+    """Queries of a run from ``initial`` labels to ``budget`` in batches of ``batch``."""
+    return int(np.ceil(max(budget - initial, 0) / batch))
 
 
-def run_badge_protocol(settings, n_jobs, seed, quick, log):
-    """Every (data set, batch size) setting; one tidy table."""
+def _completed(path, names, n_repeats):
+    """The runs of a unit already on disk (final and partial file), and whether it is done."""
     import pandas as pd
 
-    frames, timings = [], []
-    for name in settings["datasets"]:
-        task = DATASETS[name]
-        X, y = load(name)
-        learner = make_learner(task, settings["max_epochs"])
-        named = strategies(task, quick)
-        split_seed = seed + sum(map(ord, name))
-        for batch in settings["batch_sizes"]:
-            start = time.perf_counter()
-            results = _run_setting(
-                learner, named, X, y, task, name, batch, settings, split_seed, n_jobs
-            )
-            frames.append(results)
-            log(f"{name}, batch {batch}: {time.perf_counter() - start:.0f} s")
-        seconds, n_pool = inference_time(learner, task, X, y, settings, split_seed)
-        timings.append({"dataset": name, "pool_rows": n_pool, "inference_time": seconds})
-    return pd.concat(frames, ignore_index=True), pd.DataFrame(timings)
+    frames = [pd.read_csv(p) for p in (path, path.with_suffix(".partial.csv")) if p.exists()]
+    if not frames:
+        return None, False
+    runs = pd.concat(frames, ignore_index=True)
+    runs = runs[runs["strategy"].isin(names)]
+    runs = runs.drop_duplicates(["strategy", "repeat", "fold", "round"])
+    done = runs.groupby(["strategy", "fold"]).ngroups == len(names) * n_repeats
+    return runs, done
 
 
-def run_dami_protocol(settings, n_jobs, seed, quick):
-    """The DAMI paper's protocol on a stratified subsample of MAGIC."""
-    from sklearn.model_selection import train_test_split
+def run_unit(unit, settings, out, n_jobs, seed, quick):
+    """Run (or finish) one unit; write its file; return its wall time and number of runs."""
 
-    from skactive.model_selection import dami_protocol
+    from skactive.model_selection import cross_validate_strategies
 
-    X, y = load("magic")
-    X, _, y, _ = train_test_split(
-        X, y, train_size=settings["dami_rows"], stratify=y, random_state=seed
-    )
-    named = {k: v for k, v in strategies("classifier", quick).items() if k in DAMI_STRATEGIES}
-    out = dami_protocol(
-        make_learner("classifier", settings["max_epochs"]),
-        named,
-        X,
-        y,
-        n_runs=settings["dami_runs"],
-        scoring="roc_auc",
-        n_jobs=n_jobs,
-        verbose=False,
-        random_state=seed,
-    )
-    results = out.results.drop(columns=["queried"])
-    n_train = int(np.floor(0.6 * X.shape[0]))  # dami_protocol's training rows
-    results.insert(0, "fraction_labeled", results["n_labeled"] / n_train)
+    training, name, initial, batch = unit
+    X, y, task = load(name)
+    named = strategies(task, quick)
+    path = unit_path(out, unit)
+    partial = path.with_suffix(".partial.csv")
+    completed, done = _completed(path, list(named), settings["n_repeats"])
+    if done:
+        return None
+    pool, test, budget = sizes(len(X), settings)
+    split_seed = _seed_of(name, seed)
+    if completed is not None:
+        completed = completed.drop(columns=["dataset", "task", "training", "initial_size",
+                                            "batch_size"]).assign(queried=None)  # fmt: skip
+    start = time.perf_counter()
+    n_before = 0 if completed is None else completed.groupby(["strategy", "fold"]).ngroups
+    rounds = n_rounds(initial, batch, budget)
+    try:
+        results = cross_validate_strategies(
+            make_learner(task, training, settings),
+            named,
+            X,
+            y,
+            cv=_splitter(task, settings["n_repeats"], pool, test, split_seed),
+            initial_size=initial,
+            query_size=batch,
+            budget=budget,
+            n_jobs=n_jobs,
+            verbose=False,
+            random_state=split_seed,
+            completed=completed,
+        )
+    except KeyboardInterrupt as error:
+        kept = getattr(error, "results", None)
+        if kept is not None:
+            _tidy(kept, unit, task).to_csv(partial, index=False, float_format="%.6g")
+            n_done = kept.groupby(["strategy", "fold"]).ngroups - n_before
+            _record(out, unit, time.perf_counter() - start, n_done, rounds, n_jobs, False)
+        raise
+    elapsed = time.perf_counter() - start
+    _tidy(results, unit, task).to_csv(path, index=False, float_format="%.6g")
+    partial.unlink(missing_ok=True)
+    n_new = len(named) * settings["n_repeats"] - n_before
+    _record(out, unit, elapsed, n_new, rounds, n_jobs, True)
+    return elapsed, n_new
+
+
+def _record(out, unit, seconds, runs, rounds, n_jobs, finished):
+    """Append a unit's time to ``timings.csv`` (an interrupted call's too: ``finished`` False).
+
+    ``runs`` counts the runs this call completed; the seconds of an
+    interrupted call include the runs it had started, so its rate errs high.
+    """
+    import pandas as pd
+
+    training, name, initial, batch = unit
+    record = pd.DataFrame(
+        [dict(training=training, dataset=name, initial_size=initial, batch_size=batch,
+              seconds=round(seconds, 1), runs=runs, rounds=rounds, n_jobs=n_jobs,
+              cpus=os.cpu_count(), finished=finished, date=time.strftime("%Y-%m-%d %H:%M"))]
+    )  # fmt: skip
+    timings = Path(out) / "timings.csv"
+    record.to_csv(timings, mode="a", header=not timings.exists(), index=False)
+
+
+def _tidy(results, unit, task):
+    training, name, initial, batch = unit
+    results = results.drop(columns=["queried"])
+    for column, value in (("batch_size", batch), ("initial_size", initial),
+                          ("training", training), ("task", task), ("dataset", name)):  # fmt: skip
+        results.insert(0, column, value)
     return results
 
 
-def _manifest(settings, argv, elapsed, quick, n_jobs, seed):
+def estimate(settings, out):
+    """Seconds the whole run takes at the speed of the units timed so far, and seconds left.
+
+    A unit's cost is taken as proportional to its fits: runs x (rounds + 1),
+    scaled by the seconds per fit measured over the timed calls of the same
+    data set (over all timed calls for a data set not timed yet; interrupted
+    calls count with the runs they completed). Returns (None, None) before
+    any run is timed.
+    """
+    import pandas as pd
+
+    path = Path(out) / "timings.csv"
+    if not path.exists():
+        return None, None
+    timed = pd.read_csv(path)
+    timed = timed[timed["runs"] > 0]
+    if not len(timed):
+        return None, None
+    timed["fits"] = timed["runs"] * (timed["rounds"] + 1)
+    rate_all = timed["seconds"].sum() / timed["fits"].sum()
+    rates = timed.groupby("dataset")["seconds"].sum() / timed.groupby("dataset")["fits"].sum()
+    total = left = 0.0
+    for unit in units(settings):
+        _, name, initial, batch = unit
+        n_rows, _, task = _cached_shape(name)
+        _, _, budget = sizes(n_rows, settings)
+        fits = len(strategies(task, settings is QUICK)) * settings["n_repeats"]
+        fits *= n_rounds(initial, batch, budget) + 1
+        seconds = fits * rates.get(name, rate_all)
+        total += seconds
+        if not unit_path(out, unit).exists():
+            left += seconds
+    return total, left
+
+
+_SHAPES = {}
+
+
+def _cached_shape(name):
+    if name not in _SHAPES:
+        X, y, task = load(name)
+        _SHAPES[name] = (len(X), None, task)
+    return _SHAPES[name]
+
+
+def _hours(seconds):
+    return f"{seconds / 3600:.1f} h"
+
+
+# ------------------------------------------------------------------ manifest
+
+
+def manifest(settings, quick, seed):
+    """What the run is: protocol, strategies, network, machine and versions."""
     import sklearn
     import skorch
     import torch
 
     import skactive
 
+    def plain(value):
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return list(value) if isinstance(value, tuple) else value
+
+    tasks = {}
+    for name in dataset_names(settings):
+        n_rows, _, task = _cached_shape(name)
+        pool, test, budget = sizes(n_rows, settings)
+        tasks[name] = dict(task=task, rows=n_rows, pool_size=pool, test_size=test, budget=budget)
     return {
-        "command": "OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py " + " ".join(argv),
-        "date": time.strftime("%Y-%m-%d"),
-        "elapsed_seconds": round(elapsed, 1),
+        "protocol": "converged",
+        "command": COMMAND + (" --quick" if quick else ""),
         "quick": quick,
-        "n_jobs": n_jobs,
         "seed": seed,
-        "settings": {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()},
+        "settings": plain(dict(settings, datasets=list(dataset_names(settings)))),
+        "datasets": tasks,
+        "trainings": list(TRAININGS),
         "strategies": {
             task: {k: repr(v) for k, v in strategies(task, quick).items()}
             for task in ("classifier", "regressor")
         },
-        "dami_strategies": list(DAMI_STRATEGIES),
-        "network": repr(make_learner("classifier", settings["max_epochs"]).estimator),
+        "left_out": {task: left_out(task, quick) for task in ("classifier", "regressor")},
+        "network": {t: repr(make_learner("classifier", t, settings).estimator) for t in TRAININGS},
         "machine": {
             "cpus": os.cpu_count(),
             "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
@@ -534,70 +484,131 @@ def _manifest(settings, argv, elapsed, quick, n_jobs, seed):
     }
 
 
-def main(quick=False, n_jobs=2, out=None, seed=0, argv=None, log=None):
-    """Run the benchmark and write its files; return the output folder.
+def _check_manifest(out, current):
+    """Write the manifest, or refuse a folder holding another protocol's runs."""
+    path = Path(out) / "manifest.json"
+    if path.exists():
+        previous = json.loads(path.read_text())
+        for key in ("settings", "seed", "quick", "network"):
+            if previous.get(key) != current[key]:
+                raise ValueError(
+                    f"{out} holds runs of other {key} ({previous.get(key)!r}, now "
+                    f"{current[key]!r}); use another --out for a new protocol."
+                )
+        # Strategies added to the registry since join; the list is updated.
+        current = dict(previous, strategies=current["strategies"], left_out=current["left_out"])
+    path.write_text(json.dumps(current, indent=2) + "\n")
+
+
+@contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM (a time limit's kill) raises KeyboardInterrupt, so a unit keeps its runs."""
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def parse_part(text):
+    """``"K/N"`` -> (K, N) with 1 <= K <= N."""
+    try:
+        k, n = (int(v) for v in text.split("/"))
+    except ValueError:
+        raise ValueError(f"--part must look like K/N, e.g. 1/12, got {text!r}.") from None
+    if not 1 <= k <= n:
+        raise ValueError(f"--part {text}: need 1 <= K <= N.")
+    return k, n
+
+
+def main(quick=False, n_jobs=2, out=None, seed=0, part=(1, 1), log=None):
+    """Run the units of one part that are not done yet; return the output folder.
 
     Parameters
     ----------
     quick : bool, default=False
     n_jobs : int, default=2
-        joblib workers over the (strategy, repeat) runs of each setting.
+        joblib workers over the (strategy, repeat) runs of each unit.
     out : str or Path, default=None
-        Output folder; ``benchmarks/results/label_efficiency`` by default.
+        Output folder; ``benchmarks/results/label_efficiency_converged`` by default.
     seed : int, default=0
-    argv : list of str, default=None
-        The command-line arguments, recorded in the manifest.
+    part : (int, int), default=(1, 1)
+        (K, N): run every N-th unit from the K-th (1-based).
     log : callable, default=None
         Progress messages (stderr by default).
 
     Returns
     -------
     out : Path
-        The folder holding ``results.csv``, ``inference.csv``,
-        ``dami_results.csv``, ``manifest.json``, the plots and ``README.md``
-        (the results section).
+        The folder holding ``runs/``, ``timings.csv`` and ``manifest.json``.
     """
-    sys.path.insert(0, str(HERE))
-    import label_efficiency_report as report
-
     log = log or (lambda message: print(message, file=sys.stderr, flush=True))
     settings = QUICK if quick else FULL
     out = Path(out) if out is not None else DEFAULT_OUT
-    out.mkdir(parents=True, exist_ok=True)
+    (out / "runs").mkdir(parents=True, exist_ok=True)
+    _check_manifest(out, manifest(settings, quick, seed))
+    k, n = part
+    mine = units(settings)[k - 1 :: n]
     start = time.perf_counter()
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _terminate_as_interrupt():
         # Tiny seed sets can miss a class entirely in a quick run; skorch and
         # scikit-learn warn about it, which is expected here.
         warnings.simplefilter("ignore", UserWarning)
-        results, timings = run_badge_protocol(settings, n_jobs, seed, quick, log)
-        dami = run_dami_protocol(settings, n_jobs, seed, quick)
-    log(f"DAMI protocol done, {time.perf_counter() - start:.0f} s in all")
-    results.to_csv(out / "results.csv", index=False, float_format="%.6g")
-    timings.to_csv(out / "inference.csv", index=False, float_format="%.6g")
-    dami.to_csv(out / "dami_results.csv", index=False, float_format="%.6g")
-    manifest = _manifest(settings, argv or [], time.perf_counter() - start, quick, n_jobs, seed)
-    previous = out / "manifest.json"
-    if previous.exists() and "image" in json.loads(previous.read_text()):
-        # The image setting runs on its own (--image); keep its entry.
-        manifest["image"] = json.loads(previous.read_text())["image"]
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    report.write_all(out)
+        for unit in mine:
+            label = "{}, {}, {} seed labels, batch {}".format(*unit)
+            timed = run_unit(unit, settings, out, n_jobs, seed, quick)
+            if timed is None:
+                log(f"{label}: done before, skipped")
+            else:
+                log(f"{label}: {timed[1]} runs in {timed[0]:.0f} s")
+    log(f"part {k}/{n}: {len(mine)} units in {time.perf_counter() - start:.0f} s")
+    total, left = estimate(settings, out)
+    if total is not None:
+        log(
+            f"estimated full run at this speed (n_jobs={n_jobs}, {os.cpu_count()} cores): "
+            f"{_hours(total)}, {_hours(left)} of it still to run"
+        )
     return out
+
+
+def status(quick=False, out=None):
+    """Lines saying which units are done, and the estimate."""
+    settings = QUICK if quick else FULL
+    out = Path(out) if out is not None else DEFAULT_OUT
+    every = units(settings)
+    done = [u for u in every if unit_path(out, u).exists()]
+    lines = [f"{len(done)} of {len(every)} units done in {out}"]
+    total, left = estimate(settings, out)
+    if total is not None:
+        lines.append(f"estimated full run: {_hours(total)}, {_hours(left)} left")
+    return lines
 
 
 def _cli(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small version, in minutes")
-    parser.add_argument(
-        "--image", action="store_true", help="the image setting only (MNIST-5k with the CNN)"
-    )
+    parser.add_argument("--part", default="1/1", help="K/N: every N-th unit from the K-th")
+    parser.add_argument("--status", action="store_true", help="say what is done; run nothing")
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=None, help=f"output folder (default {DEFAULT_OUT})")
     args = parser.parse_args(argv)
-    recorded = list(sys.argv[1:] if argv is None else argv)
-    run = main_image if args.image else main
-    out = run(quick=args.quick, n_jobs=args.n_jobs, out=args.out, seed=args.seed, argv=recorded)
+    if args.status:
+        print("\n".join(status(args.quick, args.out)))
+        return
+    try:
+        part = parse_part(args.part)
+    except ValueError as error:
+        parser.error(str(error))
+    out = main(quick=args.quick, n_jobs=args.n_jobs, out=args.out, seed=args.seed, part=part)
     print(f"wrote {out}")
 
 

@@ -11,6 +11,12 @@ Usage::
     python benchmarks/label_efficiency_report.py            # plots + section
     python benchmarks/label_efficiency_report.py --readme   # also update README.md
     python benchmarks/label_efficiency_report.py --check    # README up to date?
+
+The first protocol's files (50 fixed epochs, ``benchmarks/label_efficiency_legacy.py``,
+in ``results/label_efficiency/``) are read by :func:`render`; the converged protocol's
+(``benchmarks/label_efficiency.py``, in ``results/label_efficiency_converged/``) by
+:func:`render_converged`: add ``--converged`` to the commands above once every unit of
+that run is done.
 """
 
 import argparse
@@ -515,8 +521,24 @@ def main(argv=None):
     parser.add_argument("--results", default=str(DEFAULT_RESULTS))
     parser.add_argument("--readme", action="store_true", help="update README.md")
     parser.add_argument("--check", action="store_true", help="fail if README.md is stale")
+    parser.add_argument(
+        "--converged",
+        action="store_true",
+        help="the converged protocol's results (benchmarks/label_efficiency.py); "
+        f"--results defaults to {CONVERGED_RESULTS}",
+    )
     args = parser.parse_args(argv)
     readme = ROOT / "README.md"
+    if args.converged:
+        results = args.results if args.results != str(DEFAULT_RESULTS) else CONVERGED_RESULTS
+        section = write_converged(results)
+        if args.check:
+            text = readme.read_text()
+            return int(replace_section(text, section) != text)
+        if args.readme:
+            readme.write_text(replace_section(readme.read_text(), section))
+        print(section)
+        return 0
     if args.check:
         text = readme.read_text()
         if replace_section(text, render(args.results)) != text:
@@ -534,3 +556,287 @@ def main(argv=None):
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ------------------------------------------------ the converged protocol's report
+
+CONVERGED_RESULTS = HERE / "results" / "label_efficiency_converged"
+SETTING = ["dataset", "initial_size", "batch_size"]
+
+
+def load_converged(results_dir):
+    """Every unit's runs in one table, the timings and the manifest of the converged protocol."""
+    import pandas as pd
+
+    results_dir = Path(results_dir)
+    files = sorted((results_dir / "runs").glob("*.csv"))
+    files = [f for f in files if not f.name.endswith(".partial.csv")]
+    if not files:
+        raise FileNotFoundError(f"{results_dir / 'runs'} holds no finished unit yet.")
+    results = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
+    timings = results_dir / "timings.csv"
+    timings = pd.read_csv(timings) if timings.exists() else None
+    return results, timings, json.loads((results_dir / "manifest.json").read_text())
+
+
+def converged_runs(results):
+    """AULC, seed and final score of each run: one row per (training, setting, strategy, fold)."""
+    import pandas as pd
+
+    from skactive.model_selection import area_under_learning_curve
+
+    rows = []
+    keys = ["training", "task"] + SETTING + ["strategy", "fold"]
+    for key, run in results.groupby(keys, sort=False):
+        run = run.sort_values("round")
+        aulc = area_under_learning_curve(run["n_labeled"], run["score"])
+        rows.append(key + (aulc, run["score"].iloc[0], run["score"].iloc[-1]))
+    return pd.DataFrame(rows, columns=keys + ["aulc", "seed", "final"])
+
+
+def paired_to_random(runs):
+    """Each run's AULC minus random's in the same (training, setting, fold)."""
+    key = ["training"] + SETTING + ["fold"]
+    random = runs[runs["strategy"] == "random"].set_index(key)["aulc"]
+    diff = runs.set_index(key)["aulc"] - random.reindex(runs.set_index(key).index).to_numpy()
+    return runs.assign(delta=diff.to_numpy())
+
+
+def _se(values):
+    values = np.asarray(values, dtype=float)
+    return values.std(ddof=1) / np.sqrt(values.size) if values.size > 1 else np.nan
+
+
+def _pm(values, signed=False):
+    values = np.asarray(values, dtype=float)
+    mean = f"{values.mean():+.3f}" if signed else f"{values.mean():.3f}"
+    return f"{mean} ± {_se(values):.3f}"
+
+
+def strategy_table(results, runs):
+    """Per strategy, over every setting of ``results``: norm. error, penalty, Δ AULC, wins."""
+    import pandas as pd
+
+    ne = mean_normalized_error_by(results, SETTING)
+    penalty = penalty_by(results, SETTING)
+    rows = []
+    for name, mine in runs.groupby("strategy", sort=False):
+        deltas = mine["delta"].dropna()
+        rows.append(
+            dict(
+                strategy=name,
+                norm_error=ne.get(name, np.nan),
+                penalty=penalty.get(name, np.nan),
+                delta=deltas.mean() if len(deltas) else np.nan,
+                delta_se=_se(deltas),
+                wins=int((deltas > 0).sum()),
+                n=len(deltas),
+            )
+        )
+    return pd.DataFrame(rows).set_index("strategy").sort_values("norm_error", kind="stable")
+
+
+def mean_normalized_error_by(results, by):
+    """BADGE's mean normalised error per strategy over the settings ``by``."""
+    import pandas as pd
+
+    from skactive.model_selection import results_error_cdf
+
+    cdf = results_error_cdf(results, by=by)
+    return pd.Series({n: float(np.sum(v * np.diff(np.r_[0.0, w]))) for n, (v, w) in cdf.items()})
+
+
+def penalty_by(results, by):
+    """BADGE's penalty column average per strategy over the settings ``by``."""
+    from skactive.model_selection import results_penalty_matrix
+
+    P = results_penalty_matrix(results, by=by)
+    return P.sum(axis=0) / max(P.shape[0] - 1, 1)
+
+
+def render_converged(results_dir):
+    """The results section of the converged protocol, as Markdown, from its files."""
+    results, timings, manifest = load_converged(results_dir)
+    settings = manifest["settings"]
+    runs = paired_to_random(converged_runs(results))
+    main = results[results["training"] == "converged"]
+    main_runs = runs[runs["training"] == "converged"]
+    hours = timings["seconds"].sum() / 3600 if timings is not None else float("nan")
+    sets = manifest["datasets"]
+    out = []
+    pools = ", ".join(
+        f"{name} {d['pool_size']:,}/{d['test_size']:,}/{d['budget']:,}" for name, d in sets.items()
+    )
+    out.append(
+        f"Measured by `{manifest['command']}` in parts (`--part K/N`), "
+        f"{hours:.1f} h of unit time in all on {manifest['machine']['cpus']} CPU cores; the "
+        "files are in `benchmarks/results/label_efficiency_converged/`. Per data set, pool / "
+        f"test rows / budget: {pools}. Starting budgets "
+        f"{' and '.join(map(str, settings['initial_sizes']))} random labels, batches of "
+        f"{' or '.join(map(str, settings['batch_sizes']))}, {settings['n_repeats']} paired "
+        "repeats per setting (every strategy, setting and training variant of a repeat starts "
+        "from the same split, seed set and network seed). Network: skactive's default MLP "
+        "behind a StandardScaler, retrained from scratch each round until it converges "
+        "(`TrainToConvergence`). Means ± standard errors over the paired runs; *Δ AULC*: AULC "
+        "minus random's in the same run; *wins*: runs whose AULC beats random's; *norm. "
+        "error*: BADGE's mean normalised error (random = 1); *penalty*: BADGE's penalty "
+        "column average."
+    )
+    out.append("")
+    # The seed model's accuracy: the sanity figure of the training schedule.
+    seeds = runs[runs["strategy"] == "random"]
+    header = ["data set", "seed labels"] + [f"seed score, {t}" for t in manifest["trainings"]]
+    rows = []
+    for (name, initial), at in seeds.groupby(["dataset", "initial_size"], sort=False):
+        cells = []
+        for training in manifest["trainings"]:
+            mine = at[at["training"] == training].drop_duplicates("fold")
+            cells.append(_pm(mine["seed"]) if len(mine) else "—")
+        rows.append([name, initial] + cells)
+    out.append(
+        "**Sanity check: the seed model.** Test score after training on the random seed set "
+        "alone (accuracy, or R² of the standardised target), under each training variant."
+    )
+    out.append("")
+    out.append(_table(header, rows))
+    out.append("")
+    for task, title in (("classifier", "Classification"), ("regressor", "Regression")):
+        at = main[main["task"] == task]
+        if not len(at):
+            continue
+        mine = main_runs[main_runs["task"] == task]
+        table = strategy_table(at, mine)
+        datasets = list(dict.fromkeys(at["dataset"]))
+        aulc = mine.pivot_table(index="strategy", columns="dataset", values="aulc")
+        out.append(
+            f"**{title}** ({', '.join(datasets)}; {at.groupby(SETTING).ngroups} settings = data "
+            "set x starting budget x batch size)."
+        )
+        out.append("")
+        header = ["strategy", "norm. error", "penalty", "Δ AULC vs random", "wins"]
+        header += [f"AULC {d}" for d in datasets]
+        rows = []
+        for name, row in table.iterrows():
+            delta = "—" if name == "random" else f"{row['delta']:+.3f} ± {row['delta_se']:.3f}"
+            wins = "—" if name == "random" else f"{int(row['wins'])} of {int(row['n'])}"
+            rows.append(
+                [f"`{name}`", f"{row['norm_error']:.3f}", f"{row['penalty']:.2f}", delta, wins]
+                + [f"{aulc.loc[name, d]:.3f}" for d in datasets]
+            )
+        out.append(_table(header, rows))
+        out.append("")
+    # Per setting: random, the best strategy and its paired difference.
+    out.append(
+        "**Per setting**: random's AULC, the strategy of highest mean AULC with its Δ AULC and "
+        "wins, and how many strategies beat random in most repeats (every strategy in every "
+        "setting: `settings.md` in the results folder)."
+    )
+    out.append("")
+    rows = []
+    for key, at in main_runs.groupby(SETTING, sort=False):
+        means = at.groupby("strategy")["aulc"].mean()
+        best = means.drop("random").idxmax()
+        deltas = at[at["strategy"] == best]["delta"]
+        majority = at[at["strategy"] != "random"].groupby("strategy")["delta"]
+        n_beat = int((majority.apply(lambda d: (d > 0).mean() > 0.5)).sum())
+        rows.append(
+            list(key)
+            + [
+                _pm(at[at["strategy"] == "random"]["aulc"]),
+                f"`{best}`",
+                _pm(deltas, signed=True),
+                f"{int((deltas > 0).sum())} of {len(deltas)}",
+                f"{n_beat} of {majority.ngroups}",
+            ]
+        )
+    header = ["data set", "seed", "batch", "random AULC", "best", "Δ AULC", "wins", "beat random"]
+    out.append(_table(header, rows))
+    out.append("")
+    # Ablations: the same comparison with 50 fixed epochs and with warm starts.
+    ablation = settings["ablation"]
+    keep = runs[
+        runs["initial_size"].isin(ablation["initial_sizes"])
+        & runs["batch_size"].isin(ablation["batch_sizes"])
+    ]
+    out.append(
+        f"**Ablations** (starting budget {' and '.join(map(str, ablation['initial_sizes']))}, "
+        f"batch {' and '.join(map(str, ablation['batch_sizes']))}, every data set): Δ AULC vs "
+        "random and mean normalised error per training variant, on the same paired runs. "
+        f"*fixed50*: {settings['fixed_epochs']} fixed epochs per round (the old protocol); "
+        "*warm*: converged training continued from the previous round's network "
+        "(`warm_start=True`)."
+    )
+    out.append("")
+    trainings = manifest["trainings"]
+    header = ["strategy", "task"]
+    for training in trainings:
+        header += [f"Δ AULC {training}", f"norm. error {training}"]
+    rows = []
+    errors = {}
+    for training in trainings:
+        at = results[
+            (results["training"] == training)
+            & results["initial_size"].isin(ablation["initial_sizes"])
+            & results["batch_size"].isin(ablation["batch_sizes"])
+        ]
+        errors[training] = {
+            task: mean_normalized_error_by(at[at["task"] == task], SETTING)
+            for task in at["task"].unique()
+        }
+    for (name, task), mine in keep.groupby(["strategy", "task"], sort=False):
+        row = [f"`{name}`", task]
+        for training in trainings:
+            d = mine[mine["training"] == training]["delta"].dropna()
+            ne = errors.get(training, {}).get(task, {})
+            if name == "random":
+                random = mine[mine["training"] == training]["aulc"]
+                row += [f"AULC {_pm(random)}" if len(random) else "—", "1"]
+            else:
+                row += [
+                    _pm(d, signed=True) if len(d) else "—",
+                    f"{ne[name]:.3f}" if name in ne else "—",
+                ]
+        rows.append(row)
+    out.append(_table(header, rows))
+    out.append("")
+    return "\n".join(out) + "\n"
+
+
+def render_converged_settings(results_dir):
+    """Every strategy in every setting: Δ AULC ± SE and wins against random."""
+    results, _, manifest = load_converged(results_dir)
+    runs = paired_to_random(converged_runs(results))
+    lines = ["# Label efficiency, converged protocol: every strategy in every setting", ""]
+    for training, at in runs.groupby("training", sort=False):
+        lines.append(f"## {training}")
+        lines.append("")
+        keys = list(at.groupby(SETTING, sort=False).groups)
+        header = ["strategy"] + [f"{d} i{i} b{b}" for d, i, b in keys]
+        rows = []
+        for name, mine in at.groupby("strategy", sort=False):
+            cells = []
+            for key in keys:
+                d = (
+                    mine.set_index(SETTING).loc[[key], "delta"].dropna()
+                    if key in set(map(tuple, mine[SETTING].to_numpy()))
+                    else []
+                )
+                if len(d) == 0:
+                    cells.append("—")
+                elif name == "random":
+                    cells.append(_pm(mine.set_index(SETTING).loc[[key], "aulc"]))
+                else:
+                    cells.append(f"{_pm(d, signed=True)} ({int((d > 0).sum())}/{len(d)})")
+            rows.append([f"`{name}`"] + cells)
+        lines.append(_table(header, rows))
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def write_converged(results_dir):
+    """``section.md`` (the README section) and ``settings.md`` in the results folder."""
+    results_dir = Path(results_dir)
+    section = render_converged(results_dir)
+    (results_dir / "section.md").write_text(section)
+    (results_dir / "settings.md").write_text(render_converged_settings(results_dir))
+    return section

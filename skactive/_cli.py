@@ -67,8 +67,18 @@ class _HelpFormatter(argparse.HelpFormatter):
         return text
 
 
+_MAX_EPOCHS_HELP = (
+    "train each network for this many epochs per round (default: to convergence, "
+    "skactive.nets.TrainToConvergence, at most 1000 epochs)"
+)
+
 # Fraction of the digits held out as the test set of every repeat.
 _TEST_SIZE = 0.3
+
+
+def _training(args):
+    """The training schedule of the library's nets: to convergence, or ``--max-epochs``."""
+    return dict(max_epochs=args.max_epochs, convergence=args.max_epochs is None)
 
 
 def _demo_learner(strategy, args, random_state):
@@ -78,7 +88,7 @@ def _demo_learner(strategy, args, random_state):
     from ._learner import ActiveLearner
     from .nets import make_mlp_net
 
-    net = make_mlp_net("classifier", hidden_layer_sizes=(128,), max_epochs=args.max_epochs)
+    net = make_mlp_net("classifier", hidden_layer_sizes=(128,), **_training(args))
     return ActiveLearner(
         make_pipeline(StandardScaler(), net),
         query_strategy=strategy,
@@ -294,9 +304,9 @@ def _compare_learner(args, classification):
     from .nets import make_cnn_net, make_mlp_net
 
     if args.image:  # images in [0, 1], as they are: no scaling
-        return ActiveLearner(make_cnn_net(max_epochs=args.max_epochs))
+        return ActiveLearner(make_cnn_net(**_training(args)))
     task = "classifier" if classification else "regressor"
-    net = make_mlp_net(task, hidden_layer_sizes=(64,), max_epochs=args.max_epochs)
+    net = make_mlp_net(task, hidden_layer_sizes=(64,), **_training(args))
     return ActiveLearner(make_pipeline(StandardScaler(), net))
 
 
@@ -519,9 +529,7 @@ def _add_compare(commands):
         "--target-score", type=float,
         help="score for labels_to_target (default: random's final score)",
     )  # fmt: skip
-    compare.add_argument(
-        "--max-epochs", type=int, default=40, help="training epochs of each network"
-    )
+    compare.add_argument("--max-epochs", type=int, help=_MAX_EPOCHS_HELP)
     compare.add_argument("--n-jobs", type=int, default=1, help="parallel runs (joblib)")
     compare.add_argument("--threads", type=int, default=1, help="torch CPU threads per run")
     compare.add_argument(
@@ -552,7 +560,9 @@ def _check_compare(args, parser):
     if unknown:
         parser.error(f"unknown strategies {unknown}; choose among {list(STRATEGY_NAMES)}")
     for option in ("folds", "repeats", "max_epochs", "threads"):
-        if getattr(args, option) < (2 if option == "folds" else 1):
+        if getattr(args, option) is not None and getattr(args, option) < (
+            2 if option == "folds" else 1
+        ):
             minimum = 2 if option == "folds" else 1
             parser.error(f"--{option.replace('_', '-')} must be at least {minimum}")
     _check_size(parser, "initial-size", args.initial_size)
@@ -612,7 +622,7 @@ def _parser():
     demo.add_argument("--initial-size", type=int, default=30, help="rows in the seed set")
     demo.add_argument("--query-size", type=int, default=30, help="rows queried per round")
     demo.add_argument("--rounds", type=int, default=8, help="rounds of queries")
-    demo.add_argument("--max-epochs", type=int, default=60, help="training epochs of each network")
+    demo.add_argument("--max-epochs", type=int, help=_MAX_EPOCHS_HELP)
     demo.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     return parser, {"compare": commands.choices["compare"], "demo": demo}
 
@@ -639,7 +649,7 @@ def main(argv=None):
         if unknown:
             command.error(f"unknown strategies {unknown}; choose among {list(STRATEGY_NAMES)}")
         for name in ("repeats", "initial_size", "query_size", "max_epochs", "threads"):
-            if getattr(args, name) < 1:
+            if getattr(args, name) is not None and getattr(args, name) < 1:
                 command.error(f"--{name.replace('_', '-')} must be at least 1")
         if args.rounds < 0:
             command.error("--rounds must be at least 0")

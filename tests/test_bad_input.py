@@ -34,7 +34,7 @@ from skorch import NeuralNetClassifier
 from torch import nn
 
 from skactive import ActiveLearner
-from skactive.nets import make_cnn_net
+from skactive.nets import TrainToConvergence, make_cnn_net
 from skactive.strategies import (
     ALBL,
     ALEX,
@@ -689,6 +689,28 @@ LEARNER_CASES = [
         lambda m: m.predict_proba(POOL[:, :1]),
         ValueError,
         "X has 1 features, but ActiveLearner is expecting 2",
+    ),
+    (
+        "fit convergence min_steps negative",
+        lambda: unfitted(
+            "entropy",
+            make_classifier_net(callbacks=[("convergence", TrainToConvergence(min_steps=-1))]),
+        ),
+        lambda m: m.fit(X, y),
+        ValueError,
+        "TrainToConvergence needs an integer min_steps >= 0, got -1",
+    ),
+    (
+        "fit convergence target_accuracy above 1",
+        lambda: unfitted(
+            "entropy",
+            make_classifier_net(
+                callbacks=[("convergence", TrainToConvergence(target_accuracy=1.5))]
+            ),
+        ),
+        lambda m: m.fit(X, y),
+        ValueError,
+        r"TrainToConvergence needs target_accuracy in \(0, 1\] or None, got 1.5",
     ),
 ]
 

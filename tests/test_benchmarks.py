@@ -4,6 +4,7 @@ import importlib.util
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
@@ -55,47 +56,116 @@ def test_deimos_batchbald_benchmark_quick_mode(capsys):
     assert "BatchBALD" in out and "previous kernel" in out
 
 
-def test_label_efficiency_quick_mode(tmp_path):
+def test_label_efficiency_quick_mode(tmp_path, monkeypatch):
     import json
 
     import pandas as pd
 
+    from skactive.strategies import STRATEGY_ALIASES
+
     runner = _load("label_efficiency")
-    out = runner.main(quick=True, n_jobs=2, out=tmp_path)
-    results = pd.read_csv(out / "results.csv")
+    report = _load("label_efficiency_report")
+    messages = []
+    out = runner.main(quick=True, n_jobs=2, out=tmp_path, log=messages.append)
     settings = runner.QUICK
-    assert set(results["dataset"]) == set(settings["datasets"])
+    units = runner.units(settings)
+    # The main protocol on every setting, the ablations on theirs.
+    assert len(units) == len(settings["datasets"]) * (4 + 2 * 1)
+    results = pd.concat([pd.read_csv(runner.unit_path(out, u)) for u in units])
     for dataset in settings["datasets"]:
-        task = runner.DATASETS[dataset]
+        task = runner.load(dataset)[2]
+        named = runner.strategies(task, quick=True)
+        # Every strategy of the registry that supports the task, and no other.
+        assert set(named) | set(runner.left_out(task, quick=True)) == set(STRATEGY_ALIASES)
         rows = results[results["dataset"] == dataset]
-        # Every strategy of the task ran in every setting and repeat, up to the budget.
-        assert set(rows["strategy"]) == set(runner.strategies(task, quick=True))
-        assert set(rows["batch_size"]) == set(settings["batch_sizes"])
-        finals = rows.groupby(["batch_size", "strategy", "fold"])["n_labeled"].max()
-        assert (
-            len(finals)
-            == len(settings["batch_sizes"])
-            * len(runner.strategies(task, quick=True))
-            * settings["n_repeats"]
-        )
-        assert (finals == settings["budget"]).all()
+        assert set(rows["strategy"]) == set(named)
+        finals = rows.groupby(["training", "initial_size", "batch_size", "strategy", "fold"])
+        assert finals.ngroups == len(named) * settings["n_repeats"] * (4 + 2)
+        assert (finals["n_labeled"].max() == settings["budget"]).all()
         assert (rows.loc[rows["round"] >= 1, "query_time"] > 0).all()
-    # Paired runs: in a setting and repeat, every strategy starts from the same score.
-    starts = results[results["round"] == 0].groupby(["dataset", "batch_size", "fold"])["score"]
-    assert (starts.nunique() == 1).all()
-    dami = pd.read_csv(out / "dami_results.csv")
-    assert set(dami["strategy"]) == set(runner.DAMI_STRATEGIES)
-    assert dami["fraction_labeled"].max() <= 0.5 + 1e-9
-    assert (pd.read_csv(out / "inference.csv")["inference_time"] > 0).all()
+    assert "entropy" in runner.left_out("regressor", quick=True)
+    assert "needs class probabilities" in runner.left_out("regressor", quick=True)["entropy"]
+    # Paired runs: in a unit and repeat, every strategy starts from the same score;
+    # warm and converged training fit the same seed model.
+    seed = results[results["round"] == 0]
+    keys = ["training", "dataset", "initial_size", "batch_size", "fold"]
+    assert (seed.groupby(keys)["score"].nunique() == 1).all()
+    by_training = seed.groupby(["training", "dataset", "initial_size", "batch_size", "fold"])
+    first = by_training["score"].first().unstack("training").dropna()
+    np.testing.assert_allclose(first["warm"], first["converged"])
+    assert any("estimated full run" in m for m in messages)
+    timings = pd.read_csv(out / "timings.csv")
+    assert len(timings) == len(units) and (timings["seconds"] > 0).all()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["quick"] is True and manifest["settings"]["budget"] == settings["budget"]
-    for name in ("learning_curves.png", "penalty_matrix.png", "error_cdf.png", "dami_magic.png"):
-        assert (out / name).stat().st_size > 0
-    section = (out / "section.md").read_text()
-    for name in runner.strategies("classifier"):
-        assert f"`{name}`" in section
-    for paper in ("BADGE", "DAMI", "DEIMOS", "DAL", "ALEX"):
-        assert f"**{paper}**" in section
+
+    # Resumable: a second call runs nothing; an interrupted unit goes on from its
+    # partial file and ends with the runs an uninterrupted call makes.
+    unit = ("fixed50", "ccpp", 10, 10)
+    path = runner.unit_path(out, unit)
+    whole = pd.read_csv(path)
+    messages.clear()
+    runner.main(quick=True, n_jobs=1, out=tmp_path, log=messages.append)
+    assert sum("skipped" in m for m in messages) == len(units)
+    # A Ctrl-C (or the SIGTERM of a time limit) in the middle of the unit: the
+    # runs completed so far go to its partial file, with their time.
+    import skactive.model_selection
+
+    real = skactive.model_selection.cross_validate_strategies
+
+    def interrupted(*args, **kwargs):
+        done = real(*args, **kwargs)
+        error = KeyboardInterrupt()
+        error.results = done[done["strategy"] == done["strategy"].iloc[0]]
+        raise error
+
+    path.unlink()
+    with monkeypatch.context() as patch:
+        patch.setattr(skactive.model_selection, "cross_validate_strategies", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            runner.main(quick=True, n_jobs=1, out=tmp_path, log=messages.append)
+    assert path.with_suffix(".partial.csv").exists() and not path.exists()
+    timings = pd.read_csv(out / "timings.csv")
+    assert not timings["finished"].iloc[-1] and timings["runs"].iloc[-1] == 2
+    messages.clear()
+    part = (units.index(unit) + 1, len(units))
+    runner.main(quick=True, n_jobs=1, out=tmp_path, part=part, log=messages.append)
+    again = pd.read_csv(path)
+    assert not path.with_suffix(".partial.csv").exists()
+    n_left = len(runner.strategies("regressor", quick=True)) * settings["n_repeats"] - 2
+    assert f": {n_left} runs in" in messages[0]
+    columns = ["strategy", "fold", "round", "n_labeled", "score"]
+    pd.testing.assert_frame_equal(again[columns], whole[columns])
+    # Another protocol into the same folder is refused.
+    with pytest.raises(ValueError, match="another --out"):
+        runner.main(quick=False, out=tmp_path, part=(1, 10**6), log=messages.append)
+
+    section = report.render_converged(out)
+    for task in ("classifier", "regressor"):
+        for name in runner.strategies(task, quick=True):
+            assert f"`{name}`" in section
+    for heading in ("Sanity check", "Classification", "Regression", "Per setting", "Ablations"):
+        assert f"**{heading}" in section
+    report.write_converged(out)
+    assert "fixed50" in (out / "settings.md").read_text()
+
+
+def test_label_efficiency_parts_cover_every_unit_once():
+    runner = _load("label_efficiency")
+    every = runner.units(runner.FULL)
+    parts = [every[k - 1 :: 5] for k in range(1, 6)]
+    assert sorted(sum(parts, [])) == sorted(every) and len(set(every)) == len(every)
+    assert runner.parse_part("3/12") == (3, 12)
+    for bad in ("0/3", "4/3", "three"):
+        with pytest.raises(ValueError, match="--part"):
+            runner.parse_part(bad)
+    # The full protocol: at least 10 repeats, two batch sizes and two starting
+    # budgets, pools of 5,000 rows and budgets of 1,000 labels where the data allow.
+    settings = runner.FULL
+    assert settings["n_repeats"] >= 10
+    assert len(settings["batch_sizes"]) >= 2 and len(settings["initial_sizes"]) >= 2
+    assert runner.sizes(10992, settings) == (5000, 1000, 1000)
+    assert runner.sizes(1797, settings) == (1348, 449, 674)
 
 
 def test_readme_results_are_generated_from_the_committed_files():
@@ -110,7 +180,9 @@ def test_readme_results_are_generated_from_the_committed_files():
     assert manifest["quick"] is False
     command = "OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --n-jobs 2"
     assert manifest["command"] == command
-    runner = _load("label_efficiency")
+    # The first protocol's results (50 fixed epochs), made by the script now called
+    # label_efficiency_legacy.py; the converged protocol's replace them once run in full.
+    runner = _load("label_efficiency_legacy")
     assert manifest["settings"]["n_repeats"] == 5 and len(manifest["settings"]["batch_sizes"]) == 2
     assert set(manifest["settings"]["datasets"]) == set(runner.DATASETS)
     # The image setting, run on its own, by its documented command.
@@ -127,8 +199,6 @@ def test_results_section_replacement_needs_both_markers():
     text = f"intro\n{report.BEGIN}\nold\n{report.END}\noutro\n"
     expected = f"intro\n{report.BEGIN}\nnew\n{report.END}\noutro\n"
     assert report.replace_section(text, "new\n") == expected
-    import pytest
-
     with pytest.raises(ValueError, match="markers"):
         report.replace_section("no markers here", "new\n")
 
@@ -196,11 +266,12 @@ def test_probes_benchmark_quick_mode(capsys):
 
 
 def test_label_efficiency_image_quick_mode(tmp_path):
+    # The image setting of the first protocol (label_efficiency_legacy.py).
     import json
 
     import pandas as pd
 
-    runner = _load("label_efficiency")
+    runner = _load("label_efficiency_legacy")
     report = _load("label_efficiency_report")
     out = runner.main_image(quick=True, n_jobs=1, out=tmp_path)
     settings = runner.IMAGE_QUICK
@@ -312,3 +383,13 @@ def test_limit_section_replacement_needs_both_markers():
     )
     with pytest.raises(ValueError, match="markers"):
         bench.replace_section("no markers here", "new\n")
+
+
+def test_convergence_benchmark_quick_mode(capsys):
+    out = _load("bench_convergence").main(quick=True)
+    # Trained to convergence, the 50-label seed model is clearly better than
+    # after 50 fixed epochs, and takes more epochs to get there.
+    accuracy, _, epochs = out["converged", 50]
+    assert accuracy > out["50 epochs", 50][0] + 0.05
+    assert epochs > 50 and out["50 epochs", 50][2] == 50
+    assert "test accuracy" in capsys.readouterr().out

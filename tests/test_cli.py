@@ -317,3 +317,24 @@ def test_compare_image_needs_a_set_of_images(capsys, tmp_path):
         main(["compare", "satimage", "--image", "--out", str(tmp_path / "out")])
     assert exit_info.value.code == 2
     assert "--image needs a bundled set of images (digits, mnist-5k)" in capsys.readouterr().err
+
+
+def test_cli_nets_train_to_convergence_unless_max_epochs_is_given():
+    from argparse import Namespace
+
+    from skactive import _cli
+    from skactive.nets import TrainToConvergence
+
+    def schedules(learner):
+        net = learner.estimator[-1] if hasattr(learner.estimator, "steps") else learner.estimator
+        return net.max_epochs, [type(cb) for _, cb in (net.callbacks or [])]
+
+    for image in (False, True):
+        default = _cli._compare_learner(Namespace(image=image, max_epochs=None), True)
+        assert schedules(default) == (1000, [TrainToConvergence])
+        fixed = _cli._compare_learner(Namespace(image=image, max_epochs=3), True)
+        assert schedules(fixed) == (3, [])
+    demo = Namespace(max_epochs=None, initial_size=30, query_size=30, rounds=2)
+    assert schedules(_cli._demo_learner("random", demo, 0)) == (1000, [TrainToConvergence])
+    parser, _ = _cli._parser()
+    assert parser.parse_args(["demo"]).max_epochs is None
