@@ -55,14 +55,18 @@ Core-Set centres. ``--noise`` adds Core-Set on isotropic Gaussian noise of
 the same shape, the case where the bound skips almost nothing (about 256
 independent dimensions): it shows the cost of the test itself.
 
-Measured on 2026-12-02 on a shared 2-core machine under heavy load from
-other work (so the seconds are inflated and the "passes/pick" figures, whose
-unit is timed separately, are noisy; the before/after ratios come from the
-same run), ``OMP_NUM_THREADS=1``::
+Measured on 2026-12-02 on the 2-core machine with light load from other
+work (the before/after ratios come from the same run; "before" is the same
+kernel with a full pass over the pool per pick), ``OMP_NUM_THREADS=1``::
 
-    CoreSet  N=200000 d=256 |L|=300  before 72.90 s  after 37.12 s  speed-up 2.0x  same picks
-    BADGE    N=50000 K=10 d=256      before 14.14 s  after  2.80 s  speed-up 5.1x  same picks
-    BADGE    N=200000 K=10 d=256     before 51.75 s  after  9.03 s  speed-up 5.7x  same picks
+    CoreSet  N=200000 d=256 |L|=300  before  9.87 s  after 1.25 s  speed-up 7.9x  same picks
+    BADGE    N=50000 K=10 d=256      before  3.19 s  after 0.51 s  speed-up 6.3x  same picks
+    BADGE    N=200000 K=10 d=256     before 11.17 s  after 1.60 s  speed-up 7.0x  same picks
+
+Core-Set searches lazily (a row's stored distance only shrinks as centres
+are added, so it bounds the true one, and only the leading rows are
+refreshed) and falls back to the bound-based pruning when refreshes cost
+more than a quarter of a pass per pick.
 
 Core-Set's figure includes the distances of the pool to the 300 labelled
 rows (an ``N × |L|`` product, the same before and after: several seconds
