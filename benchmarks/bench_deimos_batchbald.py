@@ -46,6 +46,7 @@ import numpy as np
 from scipy.special import xlogy
 
 from skactive._bayes_kernels import (
+    _extend_sampled_configurations,
     bald,
     batch_mutual_information,
     batchbald_greedy,
@@ -182,18 +183,9 @@ def reference_batchbald_greedy(probs, n, *, n_configurations, random_state):
         else:
             batch = indices[k : k + 1]
         for row in batch:
-            p_row = probs[:, row, :].astype(np.float64)  # (J, C)
-            cumulative = np.cumsum(p_row[mc_of_sample], axis=1)  # (M, C)
-            u = random_state.uniform(size=(n_configurations, 1)) * cumulative[:, -1:]
-            # Rounding can put u at the top: clip to a valid class.
-            labels = np.minimum((cumulative < u).sum(axis=1), n_classes - 1)
-            joint *= p_row[:, labels]  # (J, M)
-            # Renormalise each configuration's column against underflow.
-            scale = joint.max(axis=0)
-            # A column can only vanish by underflow of every factor.
-            scale = np.where(scale > 0, scale, 1.0)
-            joint /= scale
-            log_scale += np.log(scale)
+            _extend_sampled_configurations(
+                joint, log_scale, probs[:, row, :], mc_of_sample, random_state
+            )
     return indices, joint_mi
 
 

@@ -434,19 +434,43 @@ def batchbald_greedy(probs, n, *, n_configurations, random_state, lazy=True):
         else:
             batch = indices[k : k + 1]
         for row in batch:
-            p_row = probs[:, row, :].astype(np.float64)  # (J, C)
-            cumulative = np.cumsum(p_row[mc_of_sample], axis=1)  # (M, C)
-            u = random_state.uniform(size=(n_configurations, 1)) * cumulative[:, -1:]
-            # Rounding can put u at the top: clip to a valid class.
-            labels = np.minimum((cumulative < u).sum(axis=1), n_classes - 1)
-            joint *= p_row[:, labels]  # (J, M)
-            # Renormalise each configuration's column against underflow.
-            scale = joint.max(axis=0)
-            # A column can only vanish by underflow of every factor.
-            scale = np.where(scale > 0, scale, 1.0)
-            joint /= scale
-            log_scale += np.log(scale)
+            _extend_sampled_configurations(
+                joint, log_scale, probs[:, row, :], mc_of_sample, random_state
+            )
     return indices, joint_mi
+
+
+def _extend_sampled_configurations(joint, log_scale, p_row, mc_of_sample, random_state):
+    """Add one row's sampled label to every configuration, in place.
+
+    Configuration ``m`` draws its label from MC sample ``mc_of_sample[m]``'s
+    predictive distribution; each column of ``joint`` is then renormalised
+    against underflow, the scale kept in ``log_scale``.
+
+    Parameters
+    ----------
+    joint : ndarray of shape (n_mc, n_configurations), float64
+        ``p(configuration | MC sample)``, up to the per-column scale.
+    log_scale : ndarray of shape (n_configurations,)
+        Log of each column's scale.
+    p_row : ndarray of shape (n_mc, n_classes)
+        The row's class probabilities in each MC sample.
+    mc_of_sample : ndarray of shape (n_configurations,) of int
+        The MC sample each configuration is drawn from.
+    random_state : numpy.random.RandomState
+    """
+    p_row = p_row.astype(np.float64)
+    cumulative = np.cumsum(p_row[mc_of_sample], axis=1)  # (M, C)
+    u = random_state.uniform(size=(len(mc_of_sample), 1)) * cumulative[:, -1:]
+    # Rounding can put u at the top: clip to a valid class.
+    labels = np.minimum((cumulative < u).sum(axis=1), p_row.shape[1] - 1)
+    joint *= p_row[:, labels]  # (J, M)
+    # Renormalise each configuration's column against underflow.
+    scale = joint.max(axis=0)
+    # A column can only vanish by underflow of every factor.
+    scale = np.where(scale > 0, scale, 1.0)
+    joint /= scale
+    log_scale += np.log(scale)
 
 
 def batch_mutual_information(probs, batch, *, n_samples, random_state):
