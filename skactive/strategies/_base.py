@@ -146,3 +146,32 @@ class CallableStrategy(QueryStrategy):
         return self.func(learner, X_pool, n)
 
     query.__doc__ = QueryStrategy.query.__doc__
+
+
+def differentiated_output(learner, needs, fix):
+    """Which network output a gradient probe differentiates for ``learner``.
+
+    A classifier's predicted class (``"argmax"``); a regressor's single
+    output (``0``). A regressor with several outputs is refused.
+
+    Parameters
+    ----------
+    learner : ActiveLearner
+        A fitted learner.
+    needs : str
+        Start of the error message: what needs one output.
+    fix : str
+        End of the error message: what to do instead.
+
+    Returns
+    -------
+    output : "argmax" or 0
+        The ``output`` argument of :func:`skactive.probes.input_gradients`
+        and :func:`skactive.probes.gradient_features`.
+    """
+    if is_classifier(learner):
+        return "argmax"
+    n_outputs = learner.y_labeled_.shape[1] if learner.y_labeled_.ndim == 2 else 1
+    if n_outputs != 1:
+        raise ValueError(f"{needs}: the regressor has {n_outputs} outputs; {fix}.")
+    return 0

@@ -14,12 +14,11 @@ References
    Learning by Model Interpretability", 2020.
 """
 
-from sklearn.base import is_classifier
 from sklearn.utils import check_random_state
 
 from .. import probes
 from .._selection import k_center_greedy
-from ._base import QueryStrategy
+from ._base import QueryStrategy, differentiated_output
 
 __all__ = ["CoreSet", "DAMI"]
 
@@ -138,16 +137,11 @@ class DAMI(_KCenterStrategy):
     """
 
     def representation(self, learner, X):
-        if is_classifier(learner):
-            output = "argmax"
-        else:
-            n_outputs = learner.y_labeled_.shape[1] if learner.y_labeled_.ndim == 2 else 1
-            if n_outputs != 1:
-                raise ValueError(
-                    "DAMI needs one output to interpret: the regressor has "
-                    f"{n_outputs} outputs; use a single-output regressor or a classifier."
-                )
-            output = 0
+        output = differentiated_output(
+            learner,
+            "DAMI needs one output to interpret",
+            "use a single-output regressor or a classifier",
+        )
         net = learner.network_
         return probes.input_gradients(
             net,

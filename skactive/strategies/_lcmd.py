@@ -10,12 +10,11 @@ References
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import is_classifier
 from sklearn.utils import check_random_state
 
 from .. import probes
 from .._lcmd_kernels import gaussian_sketch, lcmd_greedy, scale_factor
-from ._base import QueryStrategy
+from ._base import QueryStrategy, differentiated_output
 
 __all__ = ["LCMD"]
 
@@ -177,16 +176,11 @@ class LCMD(QueryStrategy):
         return _scaled(pool, labelled)
 
     def _gradient_features(self, learner, X_pool, X_labelled, random_state):
-        if is_classifier(learner):
-            output = "argmax"
-        else:
-            n_outputs = learner.y_labeled_.shape[1] if learner.y_labeled_.ndim == 2 else 1
-            if n_outputs != 1:
-                raise ValueError(
-                    f"LCMD's kernel='grad' needs one output to differentiate: the regressor has "
-                    f"{n_outputs} outputs; use kernel='ll' or a single-output regressor."
-                )
-            output = 0
+        output = differentiated_output(
+            learner,
+            "LCMD's kernel='grad' needs one output to differentiate",
+            "use kernel='ll' or a single-output regressor",
+        )
         # One seed for both sets, so that they share the sketch's matrices.
         seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
         features = [
