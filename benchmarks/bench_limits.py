@@ -341,13 +341,21 @@ def needed_passes(name, strategy, settings):
     raise ValueError(f"no count of forward passes for {name!r}")
 
 
-def _cpu(function, repeats=3, once_above=2.0):
-    """(result, CPU seconds of this process): best of ``repeats``, one run if slow."""
-    best, result = np.inf, None
-    for _ in range(repeats):
+def _cpu(function, repeats=3, once_above=2.0, min_total=0.5, max_repeats=50):
+    """(result, CPU seconds of this process): the best of several runs.
+
+    At least ``repeats`` runs, and more (up to ``max_repeats``) until they
+    have taken ``min_total`` seconds, so that a call of a few milliseconds
+    is timed as often as a slow one is long; one run if it takes more than
+    ``once_above`` seconds. The forward pass the strategies are set against
+    is timed the same way.
+    """
+    best, total, runs, result = np.inf, 0.0, 0, None
+    while runs < repeats or (total < min_total and runs < max_repeats):
         start = time.process_time()
         result = function()
-        best = min(best, time.process_time() - start)
+        seconds = time.process_time() - start
+        best, total, runs = min(best, seconds), total + seconds, runs + 1
         if best > once_above:
             break
     return result, best
