@@ -59,9 +59,9 @@ Measured on 2026-12-02 on the 2-core machine with light load from other
 work (the before/after ratios come from the same run; "before" is the same
 kernel with a full pass over the pool per pick), ``OMP_NUM_THREADS=1``::
 
-    CoreSet  N=200000 d=256 |L|=300  before  9.87 s  after 1.25 s  speed-up 7.9x  same picks
-    BADGE    N=50000 K=10 d=256      before  3.19 s  after 0.51 s  speed-up 6.3x  same picks
-    BADGE    N=200000 K=10 d=256     before 11.17 s  after 1.60 s  speed-up 7.0x  same picks
+    CoreSet  N=200000 d=256 |L|=300  before  9.22 s  after 1.02 s  speed-up 9.0x  same picks
+    BADGE    N=50000 K=10 d=256      before  2.50 s  after 0.42 s  speed-up 5.9x  same picks
+    BADGE    N=200000 K=10 d=256     before  9.76 s  after 1.50 s  speed-up 6.5x  same picks
 
 Core-Set searches lazily (a row's stored distance only shrinks as centres
 are added, so it bounds the true one, and only the leading rows are
