@@ -17,8 +17,11 @@ active-learning evaluations:
 - **Realistic pools and budgets.** Pools of ``pool_size`` (5,000) rows where
   the data allow (fewer for digits and MNIST-5k, whose test rows come out
   first), budgets up to ``budget`` (1,000) labels (half the pool at most).
-- **Several settings.** Two starting budgets (``initial_sizes``) times two
-  batch sizes (``batch_sizes``) per data set.
+- **Several settings.** Two (starting budget, batch size) settings per data
+  set (``settings``): 20 labels grown in batches of 100, and 100 labels
+  grown in batches of 200, so two starting budgets and two batch sizes. The
+  full 2 x 2 grid would cost 2.5 times the fits (a batch of 50 alone
+  doubles them) for settings that sit between these two.
 - **Paired repeats.** ``n_repeats`` (10) random (pool, test) splits per
   data set; in a repeat every strategy, every setting and every training
   variant starts from the same split, seed set and network seed, so
@@ -27,7 +30,8 @@ active-learning evaluations:
 - **Ablations beside the main table.** The same comparison with the old
   protocol's 50 fixed epochs (``fixed50``) and with warm-started rounds
   (``warm``: ``ActiveLearner(warm_start=True)``, converged), on the
-  settings of ``ablation`` (one starting budget and one batch size).
+  settings and data sets of ``ablation`` (20 labels in batches of 100, on
+  pendigits and ccpp: one classification and one regression set).
 
 Every strategy of the registry (``skactive.strategies.STRATEGY_ALIASES``)
 runs on every bundled data set (``skactive.datasets.DATASETS``): the
@@ -48,16 +52,16 @@ each unit took and an estimate of the full run's time at the measured
 speed. ``manifest.json`` records the protocol; a call with other settings
 into the same folder is refused.
 
-The full run is large: 42 units, about 91,600 (fit, query) rounds. A converged fit of
-the default MLP took 0.7 to 2.8 s of CPU time at 20 to 1,000 labels on the shared
-development machine, so expect some 25 to 35 hours on 2 cores; no full run has been
-timed yet (the estimate printed after each part replaces this guess by measured
-speed). Run the parts one after the other or in separate sessions, e.g. sixteen parts
-of about two hours::
+The full run is large: 18 units, about 25,900 (fit, query) rounds and 29,300 fits.
+A converged fit of the default MLP takes about 0.9 to 1.5 s of CPU time at 20 to
+1,000 labels on the development machine, so expect some 5 to 7 hours on 2 cores
+(the estimate printed after each part replaces this guess by measured speed). Run
+the parts one after the other or in separate sessions, e.g. six parts of about an
+hour each (a part that outlives its session is killed and goes on next time)::
 
-    OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --part 1/16 --n-jobs 2
+    OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --part 1/6 --n-jobs 2
     ...
-    OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --part 16/16 --n-jobs 2
+    OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --part 6/6 --n-jobs 2
     python benchmarks/label_efficiency.py --status              # what is done, what is left
     python benchmarks/label_efficiency_report.py --converged   # once every unit is done
 
@@ -89,11 +93,10 @@ FULL = dict(
     datasets=None,  # every bundled data set
     pool_size=5000,
     test_size=1000,
-    initial_sizes=(20, 100),
-    batch_sizes=(50, 200),
+    settings=((20, 100), (100, 200)),  # (starting budget, batch size)
     budget=1000,
     n_repeats=10,
-    ablation=dict(initial_sizes=(20,), batch_sizes=(50,)),
+    ablation=dict(settings=((20, 100),), datasets=("pendigits", "ccpp")),
     schedule=None,  # TrainToConvergence's defaults
     fixed_epochs=50,
 )
@@ -101,11 +104,10 @@ QUICK = dict(
     datasets=("satimage", "ccpp"),
     pool_size=100,
     test_size=60,
-    initial_sizes=(10, 15),
-    batch_sizes=(5, 10),
+    settings=((10, 5), (10, 10), (15, 5), (15, 10)),
     budget=20,
     n_repeats=2,
-    ablation=dict(initial_sizes=(10,), batch_sizes=(10,)),
+    ablation=dict(settings=((10, 10),)),
     schedule=dict(min_steps=10, patience=2),
     fixed_epochs=5,
     max_epochs=20,
@@ -263,11 +265,20 @@ def units(settings):
     out = []
     for training in TRAININGS:
         grid = settings if training == "converged" else settings["ablation"]
-        for name in dataset_names(settings):
-            for initial in grid["initial_sizes"]:
-                for batch in grid["batch_sizes"]:
-                    out.append((training, name, initial, batch))
+        for name in grid.get("datasets") or dataset_names(settings):
+            for initial, batch in grid["settings"]:
+                out.append((training, name, initial, batch))
     return out
+
+
+def initial_sizes(grid):
+    """The starting budgets of a grid's settings, in order."""
+    return tuple(dict.fromkeys(initial for initial, _ in grid["settings"]))
+
+
+def batch_sizes(grid):
+    """The batch sizes of a grid's settings, in order."""
+    return tuple(dict.fromkeys(batch for _, batch in grid["settings"]))
 
 
 def unit_path(out, unit):
@@ -447,7 +458,7 @@ def manifest(settings, quick, seed):
     def plain(value):
         if isinstance(value, dict):
             return {k: plain(v) for k, v in value.items()}
-        return list(value) if isinstance(value, tuple) else value
+        return [plain(v) for v in value] if isinstance(value, (tuple, list)) else value
 
     tasks = {}
     for name in dataset_names(settings):

@@ -671,9 +671,9 @@ def render_converged(results_dir):
         f"Measured by `{manifest['command']}` in parts (`--part K/N`), "
         f"{hours:.1f} h of unit time in all on {manifest['machine']['cpus']} CPU cores; the "
         "files are in `benchmarks/results/label_efficiency_converged/`. Per data set, pool / "
-        f"test rows / budget: {pools}. Starting budgets "
-        f"{' and '.join(map(str, settings['initial_sizes']))} random labels, batches of "
-        f"{' or '.join(map(str, settings['batch_sizes']))}, {settings['n_repeats']} paired "
+        f"test rows / budget: {pools}. Settings: "
+        + " and ".join(f"{i} random labels grown in batches of {b}" for i, b in settings["settings"])
+        + f", {settings['n_repeats']} paired "
         "repeats per setting (every strategy, setting and training variant of a repeat starts "
         "from the same split, seed set and network seed). Network: skactive's default MLP "
         "behind a StandardScaler, retrained from scratch each round until it converges "
@@ -754,13 +754,17 @@ def render_converged(results_dir):
     out.append("")
     # Ablations: the same comparison with 50 fixed epochs and with warm starts.
     ablation = settings["ablation"]
-    keep = runs[
-        runs["initial_size"].isin(ablation["initial_sizes"])
-        & runs["batch_size"].isin(ablation["batch_sizes"])
-    ]
+    ablation_sets = ablation.get("datasets") or list(sets)
+
+    def in_ablation(frame):
+        pairs = set(map(tuple, ablation["settings"]))
+        keys = zip(frame["initial_size"], frame["batch_size"])
+        return frame[[k in pairs for k in keys] & frame["dataset"].isin(ablation_sets).to_numpy()]
+
+    keep = in_ablation(runs)
+    where = " and ".join(f"{i} labels in batches of {b}" for i, b in ablation["settings"])
     out.append(
-        f"**Ablations** (starting budget {' and '.join(map(str, ablation['initial_sizes']))}, "
-        f"batch {' and '.join(map(str, ablation['batch_sizes']))}, every data set): Δ AULC vs "
+        f"**Ablations** ({where}, on {', '.join(ablation_sets)}): Δ AULC vs "
         "random and mean normalised error per training variant, on the same paired runs. "
         f"*fixed50*: {settings['fixed_epochs']} fixed epochs per round (the old protocol); "
         "*warm*: converged training continued from the previous round's network "
@@ -774,11 +778,7 @@ def render_converged(results_dir):
     rows = []
     errors = {}
     for training in trainings:
-        at = results[
-            (results["training"] == training)
-            & results["initial_size"].isin(ablation["initial_sizes"])
-            & results["batch_size"].isin(ablation["batch_sizes"])
-        ]
+        at = in_ablation(results[results["training"] == training])
         errors[training] = {
             task: mean_normalized_error_by(at[at["task"] == task], SETTING)
             for task in at["task"].unique()

@@ -163,7 +163,7 @@ def test_label_efficiency_parts_cover_every_unit_once():
     # budgets, pools of 5,000 rows and budgets of 1,000 labels where the data allow.
     settings = runner.FULL
     assert settings["n_repeats"] >= 10
-    assert len(settings["batch_sizes"]) >= 2 and len(settings["initial_sizes"]) >= 2
+    assert len(runner.batch_sizes(settings)) >= 2 and len(runner.initial_sizes(settings)) >= 2
     assert runner.sizes(10992, settings) == (5000, 1000, 1000)
     assert runner.sizes(1797, settings) == (1348, 449, 674)
 
