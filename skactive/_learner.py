@@ -20,6 +20,11 @@ the estimator API. Beside it: :mod:`skactive._input` (validating rows),
 round engine of a simulation), :mod:`skactive._querying` (calling the
 strategy and checking its answer), :mod:`skactive._seeds` and
 :mod:`skactive._rollback`.
+
+At some 690 lines this module is over the ~400 of the others: about 330 of
+them are the numpydoc docstrings of the class and its public methods (the
+reference documentation of the estimator); the code left is the boundary
+and the estimator API.
 """
 
 import inspect
@@ -643,7 +648,8 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
-        return self._target_handler_.decode(self._output(X), self)
+        output = self._output(X)  # checks that the learner is fitted
+        return self._target_handler_.decode(output, self)
 
     @available_if(_is_classifier_learner)
     def predict_proba(self, X):
