@@ -83,7 +83,7 @@ def test_simulated_fit_calls_on_teach_every_round(blobs):
     ).fit(X, y)
     calls = learner.query_strategy_.calls_
     assert len(calls) == learner.n_rounds_ == 3
-    for call, rows in zip(calls, learner.queried_indices_):
+    for call, rows in zip(calls, learner.queried_indices_, strict=True):
         assert call["learner"] is learner
         np.testing.assert_array_equal(call["X_new"], X[rows])
         np.testing.assert_array_equal(call["y_new"], y[rows])
@@ -101,7 +101,7 @@ def test_simulation_rounds_call_on_teach(blobs):
     ).run(X[::2], y[::2], X[1::2], y[1::2])
     calls = sim.learner_.query_strategy_.calls_
     assert len(calls) == 2
-    for call, queried in zip(calls, sim.results_["queried"].iloc[1:]):
+    for call, queried in zip(calls, sim.results_["queried"].iloc[1:], strict=True):
         np.testing.assert_array_equal(call["y_new"], y[::2][queried])
 
 
