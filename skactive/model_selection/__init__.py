@@ -29,7 +29,9 @@ from ._metrics import (
 )
 from ._protocol import dami_protocol
 from ._report import learning_curves, results_error_cdf, results_penalty_matrix, summarize_results
-from ._simulation import ActiveLearningSimulation, draw_initial_set, simulate_active_learning
+from ._setup import draw_initial_set
+from ._simulate import simulate_active_learning
+from ._simulation import ActiveLearningSimulation
 from ._stopping import stopping_report
 from ._stream import simulate_stream
 from ._validation import cross_validate_strategies

@@ -6,32 +6,22 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import KFold, StratifiedKFold
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _num_samples
 
+from .._rounds import schedule
+from .._seeds import LEARNER, SEED_SET, SPLIT, base_seed, derive_seed
 from ..probes import is_dataset, n_rows, take_rows
-from ._simulation import (
-    SIMULATION_COLUMNS,
-    _check_learner,
-    _schedule,
-    check_rows_and_labels,
-    draw_initial_set,
-    simulate_active_learning,
-)
+from ._setup import SIMULATION_COLUMNS, _check_learner, check_rows_and_labels, draw_initial_set
+from ._simulate import simulate_active_learning
 
 __all__ = ["cross_validate_strategies", "strategy_names"]
 
 #: Columns of the table returned by :func:`cross_validate_strategies`.
 RESULT_COLUMNS = ["strategy", "repeat", "fold"] + SIMULATION_COLUMNS
 
-# Purposes mixed into the seed sequence, so that each random choice of a
-# repeat draws its own stream.
-_SPLIT, _SEED_SET, _LEARNER = 0, 1, 2
-
-
-def _seed(base, *key):
-    """An integer seed derived from the base seed and a key (sklearn-style)."""
-    return int(np.random.SeedSequence([base, *key]).generate_state(1)[0] & 0x7FFFFFFF)
+# Each random choice of a repeat draws its own stream: derive_seed with one of
+# the purposes SPLIT, SEED_SET and LEARNER of skactive._seeds.
 
 
 def strategy_names(strategies):
@@ -249,25 +239,25 @@ def cross_validate_strategies(
         raise ValueError("Give exactly one of initial_size and per_class.")
     classifier = is_classifier(learner)
     y_array = np.asarray(y)
-    base = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    base = base_seed(random_state)
     kwargs = dict(query_size=query_size, n_rounds=n_rounds, budget=budget, scoring=scoring)
     kwargs.update(_cost_and_stopping_kwargs(stopping, costs, cost_budget, cost_aware, X))
 
     tasks = []
     for repeat in range(n_repeats):
-        splits = _splits(cv, X, y_array, classifier, _seed(base, repeat, _SPLIT))
+        splits = _splits(cv, X, y_array, classifier, derive_seed(base, repeat, SPLIT))
         for fold, (train, test) in enumerate(splits):
             y_train = y_array[train]
             initial = draw_initial_set(
                 y_train,
                 initial_size,
                 per_class=per_class,
-                random_state=_seed(base, repeat, fold, _SEED_SET),
+                random_state=derive_seed(base, repeat, fold, SEED_SET),
             )
             # Fail on bad sizes now, not in a worker after minutes.
             if not (costs is not None and cost_budget is not None and n_rounds is None):
-                _schedule(_num_samples(train), initial.shape[0], query_size, n_rounds, budget)
-            seed = _seed(base, repeat, fold, _LEARNER)
+                schedule(_num_samples(train), initial.shape[0], query_size, n_rounds, budget)
+            seed = derive_seed(base, repeat, fold, LEARNER)
             for name, strategy in named:
                 tasks.append(((name, repeat, fold), (train, test, initial, seed, strategy)))
 
