@@ -1,7 +1,8 @@
 """The contract every strategy honours, run on each of them.
 
-Add a new strategy to ``CLASSIFICATION`` (and ``REGRESSION`` if it supports
-regressors); every test here then runs on it.
+The lists are read from the registry (``STRATEGY_ALIASES``) and the
+strategies' capability tags: register a new strategy and every test here runs
+on it, on a regressor too if its tags allow one.
 """
 
 import numpy as np
@@ -35,19 +36,39 @@ from skactive.strategies import (
     SoftRankSampling,
     TypiClust,
 )
+from skactive.strategies._base import strategy_tags
 
 from ..conftest import (
-    REGRESSION_ALIASES,
+    cheap,
     make_classifier_net,
     make_regressor_net,
     make_three_classes,
     small_strategies,
 )
 
+#: Settings that let a strategy work with a regressor, by parameter name.
+REGRESSOR_SETTINGS = {"delta": 0.5, "n_clusters": 3, "base_strategy": MaxVariance}
+
+
+def _regressor_variants(strategy):
+    """``strategy`` with each one of ``REGRESSOR_SETTINGS`` its tags then allow on a regressor."""
+    variants = []
+    for name, value in REGRESSOR_SETTINGS.items():
+        if name in strategy.get_params(deep=False):
+            value = cheap(value()) if isinstance(value, type) else value
+            variant = clone(strategy).set_params(**{name: value})
+            if strategy_tags(variant).supports_regressor:
+                variants.append(variant)
+    return variants
+
+
 CLASSIFICATION = list(small_strategies().values())
-REGRESSION = [small_strategies()[alias] for alias in REGRESSION_ALIASES]
+REGRESSION = [s for s in CLASSIFICATION if strategy_tags(s).supports_regressor]
 # Strategies that need a setting (or a base strategy) to work with regressors.
-REGRESSION += [ProbCover(delta=0.5), ProbCover(n_clusters=3), PowerSampling(MaxVariance(4))]
+REGRESSION += [
+    v for s in CLASSIFICATION if not strategy_tags(s).supports_regressor
+    for v in _regressor_variants(s)
+]  # fmt: skip
 
 
 def _ids(strategies):
@@ -169,13 +190,17 @@ def test_alias_resolves_to_its_class(alias, data):
 # the parameters' ``.grad``, and no hook left behind; also when the strategy
 # raises half-way through.
 
-# The strategies that run the network (Random never does; DensityWeighted,
-# TypiClust and ProbCover only on their "embedding" representation).
-_NETWORK_FREE = (Random, DensityWeighted, TypiClust, ProbCover)
-TOUCHING = [p for p in ALL if not isinstance(p.values[0], _NETWORK_FREE)]
-TOUCHING += _params([DensityWeighted(representation="embedding")], "classifier")
+# The strategies that run the network, as their tags say (Random never does;
+# DensityWeighted, TypiClust and ProbCover only on their "embedding"
+# representation, which they are then also run with).
+TOUCHING = [p for p in ALL if strategy_tags(p.values[0]).uses_network]
 TOUCHING += _params(
-    [TypiClust(representation="embedding"), ProbCover(representation="embedding")], "classifier"
+    [
+        clone(s).set_params(representation="embedding")
+        for s in CLASSIFICATION
+        if not strategy_tags(s).uses_network and "representation" in s.get_params(deep=False)
+    ],
+    "classifier",
 )
 
 
