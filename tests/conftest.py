@@ -9,6 +9,7 @@ os.environ.setdefault("SCIPY_ARRAY_API", "1")
 import numpy as np
 import pytest
 import torch
+from sklearn.base import clone
 from skorch import NeuralNetClassifier, NeuralNetRegressor
 
 from skactive.nets import MLP
@@ -43,16 +44,21 @@ def cheap(strategy, settings=CHEAP_PARAMS):
     """``strategy`` with the ``settings`` of the parameters it has.
 
     A parameter whose default is None (a size taken from the data, such as
-    ALEX's ``n_candidates``) keeps it, unless the setting is a strategy class.
+    ALEX's ``n_candidates``) keeps it, unless the setting is a strategy class;
+    a strategy already set (a sampler's base) is made cheap in turn.
     """
     params = strategy.get_params(deep=False)
     changes = {}
     for name, value in settings.items():
         if name not in params:
             continue
-        if isinstance(value, type):
-            changes[name] = cheap(value(), settings)
-        elif params[name] is not None:
+        current = params[name]
+        if hasattr(current, "get_params"):  # a strategy set already: made cheap in turn
+            changes[name] = cheap(clone(current), settings)
+        elif isinstance(value, type):
+            if current is None:
+                changes[name] = cheap(value(), settings)
+        elif current is not None:
             changes[name] = value
     return strategy.set_params(**changes)
 

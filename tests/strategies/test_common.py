@@ -37,6 +37,7 @@ from skactive.strategies import (
     TypiClust,
 )
 from skactive.strategies._base import strategy_tags
+from skactive.strategies._table import regressor_variants
 
 from ..conftest import (
     cheap,
@@ -46,29 +47,16 @@ from ..conftest import (
     small_strategies,
 )
 
-#: Settings that let a strategy work with a regressor, by parameter name.
-REGRESSOR_SETTINGS = {"delta": 0.5, "n_clusters": 3, "base_strategy": MaxVariance}
-
-
-def _regressor_variants(strategy):
-    """``strategy`` with each one of ``REGRESSOR_SETTINGS`` its tags then allow on a regressor."""
-    variants = []
-    for name, value in REGRESSOR_SETTINGS.items():
-        if name in strategy.get_params(deep=False):
-            value = cheap(value()) if isinstance(value, type) else value
-            variant = clone(strategy).set_params(**{name: value})
-            if strategy_tags(variant).supports_regressor:
-                variants.append(variant)
-    return variants
-
-
 CLASSIFICATION = list(small_strategies().values())
 REGRESSION = [s for s in CLASSIFICATION if strategy_tags(s).supports_regressor]
 # Strategies that need a setting (or a base strategy) to work with regressors.
+# (the settings of REGRESSOR_SETTINGS that the README's table names).
 REGRESSION += [
-    v for s in CLASSIFICATION if not strategy_tags(s).supports_regressor
-    for v in _regressor_variants(s)
-]  # fmt: skip
+    cheap(variant)
+    for s in CLASSIFICATION
+    if not strategy_tags(s).supports_regressor
+    for _, variant in regressor_variants(s)
+]
 
 
 def _ids(strategies):
