@@ -156,3 +156,93 @@ def test_refuses_a_regressor():
     learner = ActiveLearner(make_regressor_net(max_epochs=2), "random").fit(X, X[:, 0])
     with pytest.raises(ValueError, match="classifier"):
         ALBL().query(learner, X, 2)
+
+
+# ------------------------------------------------------------------ on_teach
+#
+# The learner tells its strategy of every successful teach (``on_teach``);
+# ALBL then takes the teaches it was told of instead of reading the
+# learner's bookkeeping. Here the hook is called as the learner calls it,
+# right after ``teach``.
+
+
+def _teach(learner, X, y, *, tell):
+    learner.teach(X, y)
+    if tell:
+        learner.query_strategy_.on_teach(learner, X, y)
+
+
+def _run(setting, tell, rounds=3):
+    learner, pool, oracle = setting
+    for _ in range(rounds):
+        idx = learner.query(pool, 5)
+        _teach(learner, pool[idx], oracle[idx], tell=tell)
+        pool, oracle = np.delete(pool, idx, axis=0), np.delete(oracle, idx)
+    learner.query(pool, 5)
+    return learner.query_strategy_
+
+
+def test_rewards_told_by_on_teach_are_those_inferred():
+    def fresh():
+        rng = np.random.RandomState(0)
+        X = rng.normal(size=(300, 2)).astype(np.float32)
+        y = (X[:, 0] + X[:, 1] > 0).astype(int)
+        learner = ActiveLearner(
+            make_classifier_net(max_epochs=5), query_strategy=ALBL(), random_state=0
+        ).fit(X[:20], y[:20])
+        return learner, X[20:], y[20:]
+
+    told, inferred = _run(fresh(), tell=True), _run(fresh(), tell=False)
+    assert told.told_of_teaches_ and not hasattr(inferred, "told_of_teaches_")
+    assert [h["reward"] for h in told.history_] == [h["reward"] for h in inferred.history_]
+    assert all(h["reward"] is not None for h in told.history_) and len(told.history_) == 3
+    np.testing.assert_array_equal(told.log_weights_, inferred.log_weights_)
+    np.testing.assert_array_equal(told.queried_positions_, inferred.queried_positions_)
+
+
+def test_on_teach_reports_are_trusted_over_the_bookkeeping(setting):
+    learner, pool, oracle = setting
+    idx = learner.query(pool, 5)
+    learner.teach(pool[idx], oracle[idx])
+    strategy = learner.query_strategy_
+    # Told of two teaches, although the learner's bookkeeping shows one.
+    strategy.on_teach(learner, pool[idx[:2]], oracle[idx[:2]])
+    strategy.on_teach(learner, pool[idx[2:]], oracle[idx[2:]])
+    assert strategy.pending_["taught"] == [2, 3]
+    learner.query(np.delete(pool, idx, axis=0), 5)
+    assert strategy.history_[0]["reward"] is None
+    np.testing.assert_array_equal(strategy.log_weights_, np.zeros(2))
+
+
+def test_on_teach_without_a_teach_since_the_query_replaces_it(setting):
+    learner, pool, oracle = setting
+    strategy = learner.query_strategy_
+    strategy.on_teach(learner, pool[:0], oracle[:0])  # before any query: noted only
+    assert strategy.told_of_teaches_ and not hasattr(strategy, "pending_")
+    a = learner.query(pool, 5)
+    # The learner taught (its bookkeeping moved on) but did not say so: told
+    # of no teach, ALBL sees none and the new query replaces the pending one.
+    learner.teach(pool[a], oracle[a])
+    learner.query(pool, 5)
+    assert strategy.history_ == []
+
+
+class _Recorder(LeastConfidence):
+    def on_teach(self, learner, X, y):
+        vars(self).setdefault("told_", []).append(len(y))
+
+
+def test_on_teach_reaches_the_experts(setting):
+    learner, pool, oracle = setting
+    strategy = ALBL([_Recorder(), CoreSet()])
+    strategy.query(learner, pool, 4, random_state=0)
+    strategy.on_teach(learner, pool[:4], oracle[:4])
+    assert strategy.strategies_[0].told_ == [4]
+    assert strategy.pending_["taught"] == [4]
+
+
+def test_the_default_on_teach_does_nothing(setting):
+    learner, pool, oracle = setting
+    strategy = LeastConfidence()
+    assert strategy.on_teach(learner, pool[:3], oracle[:3]) is None
+    assert vars(strategy) == {}
