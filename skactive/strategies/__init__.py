@@ -47,6 +47,9 @@ table then cover it. Its class
   ``ranking``
       one utility per row, the batch its top ``n`` (``UtilityStrategy``);
       False for batch strategies;
+  ``row_independent``
+      a ranking strategy whose utility of a row depends on that row alone,
+      so that a dask pool is scored partition by partition;
   ``uses_network``
       runs the network during a query.
 
@@ -67,7 +70,7 @@ from ._bayesian import BALD, BatchBALD, MaxVariance
 from ._dal import DAL
 from ._deimos import DEIMOS
 from ._density import DensityWeighted
-from ._distributed import RANKING_STRATEGIES, prefilter_query, query_dask_pool
+from ._distributed import prefilter_query, query_dask_pool
 from ._egl import EGL
 from ._kcenter import DAMI, CoreSet
 from ._lcmd import LCMD
@@ -102,6 +105,12 @@ STRATEGY_ALIASES = {
     "softrank_bald": SoftRankSampling,
     "lcmd": LCMD,
 }
+
+#: The registered strategies that score a dask pool partition by partition
+#: (tag ``row_independent``).
+RANKING_STRATEGIES = tuple(
+    kind for kind in STRATEGY_ALIASES.values() if kind().__strategy_tags__().row_independent
+)
 
 __all__ = [
     "ALBL",

@@ -221,8 +221,9 @@ class ALBL(QueryStrategy):
     def __strategy_tags__(self):
         tags = super().__strategy_tags__()
         tags.classifier_only = True  # the reward is an accuracy
-        members = self.strategies if isinstance(self.strategies, (list, tuple)) else []
-        members = self._members() if self.strategies is None else members
+        members = self._members()
+        if not isinstance(members, (list, tuple)):
+            return tags  # refused by the parameter check at query
         return tags.needs_of(*(s for s in members if hasattr(s, "query")))
 
     def _initialise(self):

@@ -100,6 +100,10 @@ class StrategyTags:
     ranking : bool, default=False
         One utility per pool row (``utility``), the batch its top ``n``;
         False for batch strategies that choose each row given the others.
+    row_independent : bool, default=False
+        A ranking strategy whose utility of a row depends on that row alone
+        (given the fitted network and the labelled rows), so that a pool can
+        be scored in parts: a dask pool, partition by partition.
     uses_network : bool, default=True
         Runs the network during a query (False: reads only the input rows
         and labels).
@@ -112,6 +116,7 @@ class StrategyTags:
     clusters_from_classes: bool = False
     supports_costs: bool = False
     ranking: bool = False
+    row_independent: bool = False
     uses_network: bool = True
 
     @property

@@ -52,7 +52,7 @@ class _MCUtility(UtilityStrategy):
 
     def __strategy_tags__(self):
         tags = super().__strategy_tags__()
-        tags.needs_dropout = True
+        tags.needs_dropout = tags.row_independent = True
         return tags
 
     def utility(self, learner, X_pool, random_state=None):

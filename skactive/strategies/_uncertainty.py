@@ -29,7 +29,7 @@ class _ProbabilityUtility(UtilityStrategy):
 
     def __strategy_tags__(self):
         tags = super().__strategy_tags__()
-        tags.classifier_only = True
+        tags.classifier_only = tags.row_independent = True
         return tags
 
     def utility(self, learner, X_pool):

@@ -162,37 +162,57 @@ def test_refuses_a_regressor():
 #
 # The learner tells its strategy of every successful teach (``on_teach``);
 # ALBL then takes the teaches it was told of instead of reading the
-# learner's bookkeeping. Here the hook is called as the learner calls it,
-# right after ``teach``.
+# learner's bookkeeping. Until the learner makes that call, these tests make
+# it, right after ``teach``, as the learner will; once it does, they rely on
+# the learner's call instead.
 
 
-def _teach(learner, X, y, *, tell):
+class _Recorder(LeastConfidence):
+    def on_teach(self, learner, X, y):
+        vars(self).setdefault("told_", []).append(len(y))
+
+
+def _learner_calls_on_teach():
+    X = np.random.RandomState(0).normal(size=(10, 2)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    learner = ActiveLearner(make_classifier_net(max_epochs=1), _Recorder(), random_state=0)
+    learner.fit(X[:6], y[:6]).teach(X[6:], y[6:])
+    return getattr(learner.query_strategy_, "told_", []) == [4]
+
+
+LEARNER_CALLS_ON_TEACH = _learner_calls_on_teach()
+
+
+def _teach(learner, X, y):
     learner.teach(X, y)
-    if tell:
+    if not LEARNER_CALLS_ON_TEACH:
         learner.query_strategy_.on_teach(learner, X, y)
 
 
-def _run(setting, tell, rounds=3):
-    learner, pool, oracle = setting
+class _Deaf(ALBL):
+    """ALBL never told of a teach: it reads the learner's bookkeeping."""
+
+    def on_teach(self, learner, X, y):
+        pass
+
+
+def _run(strategy, rounds=3):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 2)).astype(np.float32)
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    learner = ActiveLearner(make_classifier_net(max_epochs=5), strategy, random_state=0)
+    learner.fit(X[:20], y[:20])
+    pool, oracle = X[20:], y[20:]
     for _ in range(rounds):
         idx = learner.query(pool, 5)
-        _teach(learner, pool[idx], oracle[idx], tell=tell)
+        _teach(learner, pool[idx], oracle[idx])
         pool, oracle = np.delete(pool, idx, axis=0), np.delete(oracle, idx)
     learner.query(pool, 5)
     return learner.query_strategy_
 
 
 def test_rewards_told_by_on_teach_are_those_inferred():
-    def fresh():
-        rng = np.random.RandomState(0)
-        X = rng.normal(size=(300, 2)).astype(np.float32)
-        y = (X[:, 0] + X[:, 1] > 0).astype(int)
-        learner = ActiveLearner(
-            make_classifier_net(max_epochs=5), query_strategy=ALBL(), random_state=0
-        ).fit(X[:20], y[:20])
-        return learner, X[20:], y[20:]
-
-    told, inferred = _run(fresh(), tell=True), _run(fresh(), tell=False)
+    told, inferred = _run(ALBL()), _run(_Deaf())
     assert told.told_of_teaches_ and not hasattr(inferred, "told_of_teaches_")
     assert [h["reward"] for h in told.history_] == [h["reward"] for h in inferred.history_]
     assert all(h["reward"] is not None for h in told.history_) and len(told.history_) == 3
@@ -203,33 +223,26 @@ def test_rewards_told_by_on_teach_are_those_inferred():
 def test_on_teach_reports_are_trusted_over_the_bookkeeping(setting):
     learner, pool, oracle = setting
     idx = learner.query(pool, 5)
-    learner.teach(pool[idx], oracle[idx])
+    _teach(learner, pool[idx], oracle[idx])
     strategy = learner.query_strategy_
-    # Told of two teaches, although the learner's bookkeeping shows one.
+    # Told of two more teaches than the learner's bookkeeping shows.
     strategy.on_teach(learner, pool[idx[:2]], oracle[idx[:2]])
     strategy.on_teach(learner, pool[idx[2:]], oracle[idx[2:]])
-    assert strategy.pending_["taught"] == [2, 3]
+    assert strategy.pending_["taught"] == [5, 2, 3]
     learner.query(np.delete(pool, idx, axis=0), 5)
     assert strategy.history_[0]["reward"] is None
     np.testing.assert_array_equal(strategy.log_weights_, np.zeros(2))
 
 
-def test_on_teach_without_a_teach_since_the_query_replaces_it(setting):
-    learner, pool, oracle = setting
+def test_told_of_no_teach_a_new_query_replaces_the_pending_one(setting):
+    learner, pool, _ = setting
     strategy = learner.query_strategy_
-    strategy.on_teach(learner, pool[:0], oracle[:0])  # before any query: noted only
+    strategy.on_teach(learner, pool[:0], np.empty(0))  # before any query: noted only
     assert strategy.told_of_teaches_ and not hasattr(strategy, "pending_")
     a = learner.query(pool, 5)
-    # The learner taught (its bookkeeping moved on) but did not say so: told
-    # of no teach, ALBL sees none and the new query replaces the pending one.
-    learner.teach(pool[a], oracle[a])
-    learner.query(pool, 5)
-    assert strategy.history_ == []
-
-
-class _Recorder(LeastConfidence):
-    def on_teach(self, learner, X, y):
-        vars(self).setdefault("told_", []).append(len(y))
+    b = learner.query(pool, 5)
+    np.testing.assert_array_equal(a, b)
+    assert strategy.history_ == [] and "taught" not in strategy.pending_
 
 
 def test_on_teach_reaches_the_experts(setting):

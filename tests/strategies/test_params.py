@@ -169,3 +169,14 @@ def test_untagged_objects_get_default_tags():
     assert strategy_tags(Plain()) == StrategyTags()
     assert StrategyTags().supports_regressor
     assert not StrategyTags(classifier_only=True).supports_regressor
+
+
+def test_the_dask_ranking_strategies_are_those_tagged_row_independent():
+    from skactive.strategies import RANKING_STRATEGIES
+
+    tagged = [k for k in STRATEGY_ALIASES.values() if strategy_tags(k()).row_independent]
+    assert list(RANKING_STRATEGIES) == tagged
+    for kind in RANKING_STRATEGIES:
+        assert strategy_tags(kind()).ranking
+    # Ranking, but each utility depends on the whole pool (its k-means clusters).
+    assert not strategy_tags(DensityWeighted()).row_independent
