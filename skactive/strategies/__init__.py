@@ -28,7 +28,7 @@ table then cover it. Its class
   ``{**Parent._parameter_constraints, ...}``). They are validated once per
   query, before ``query`` or ``utility`` runs; an error message tests rely on
   can be given in ``_parameter_messages``, and a rule between parameters in
-  ``_check_params``;
+  ``_check_cross_params``;
 - declares what it needs in ``__strategy_tags__``, extending
   ``super().__strategy_tags__()``, a :class:`StrategyTags`:
 

@@ -210,7 +210,7 @@ class ALBL(QueryStrategy):
     def _members(self):
         return [LeastConfidence(), CoreSet()] if self.strategies is None else self.strategies
 
-    def _check_params(self):
+    def _check_cross_params(self):
         strategies = self._members()
         if len(strategies) == 0 and not self.include_random:
             raise ValueError("ALBL needs at least one strategy (or include_random=True).")

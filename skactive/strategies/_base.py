@@ -17,8 +17,9 @@ The constraints are checked once per query: the first call of ``query``,
 ``utility`` (or another method named in ``_validated_methods``) on a
 strategy object validates it, and calls nested inside that one (a wrapper's
 base strategy, ``query`` calling ``utility``) do not validate the same object
-again. A rule that constraints cannot express (between two parameters, or a
-parameter and ``n``) goes in :meth:`QueryStrategy._check_params`.
+again. A rule between parameters, which constraints cannot express, goes in
+:meth:`QueryStrategy._check_cross_params`; one between a parameter and the
+query's arguments (ALEX's ``n_candidates >= n``) in the query itself.
 
 What the strategy needs of the learner is declared as capability tags, a
 :class:`StrategyTags` returned by :meth:`QueryStrategy.__strategy_tags__`,
@@ -223,7 +224,7 @@ class QueryStrategy(BaseEstimator):
                 setattr(cls, name, _validating(method))
 
     def _validate_params(self):
-        """Check the parameters against ``_parameter_constraints``, then :meth:`_check_params`.
+        """Check the parameters against their constraints, then :meth:`_check_cross_params`.
 
         Raises
         ------
@@ -246,9 +247,9 @@ class QueryStrategy(BaseEstimator):
                 else:
                     message = message.format(name=name, value=params[name], cls=cls)
                 raise InvalidParameterError(message) from None
-        self._check_params()
+        self._check_cross_params()
 
-    def _check_params(self):
+    def _check_cross_params(self):
         """Rules between parameters that constraints cannot express; none by default."""
 
     def __strategy_tags__(self):

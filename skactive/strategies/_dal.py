@@ -152,7 +152,7 @@ class DAL(QueryStrategy):
         "pool_ratio": "pool_ratio must be a positive number or None, got {value!r}.",
     }
 
-    def _check_params(self):
+    def _check_cross_params(self):
         try:
             # The discriminator's own settings, checked before the pool is embedded.
             _check_parameters(
