@@ -31,7 +31,8 @@ def _registry_driven_tests():
 
 
 def test_every_registry_driven_test_is_found():
-    # The tests this file expects to run on the toy strategy.
+    # The tests this file expects to run on the toy strategy (at least: a
+    # new registry-driven test joins them).
     expected = {
         "test_returns_n_distinct_indices_inside_the_pool",
         "test_reproducible_for_a_seed_and_varies_with_it",
@@ -43,7 +44,7 @@ def test_every_registry_driven_test_is_found():
         "test_query_restores_grad_mode",
         "test_query_restores_the_network_when_the_strategy_raises",
     }
-    assert _registry_driven_tests() == expected
+    assert expected <= _registry_driven_tests()
 
 
 def test_a_registered_toy_strategy_runs_through_every_contract_test():
