@@ -7,8 +7,10 @@ same questions of the unfitted learner, so that ``ActiveLearner.fit`` and
 ``cross_validate_strategies`` refuse an incompatible pair at once, with the
 message the strategy itself would give.
 
-What each built-in strategy needs is stated in :func:`strategy_requirements`;
-a third-party strategy (or a plain function) is not checked here and reports
+What a strategy needs is what its capability tags say
+(:class:`skactive.strategies.StrategyTags`, from ``__strategy_tags__``), built
+in or third party alike; :func:`strategy_requirements` names them. A plain
+function, or an object that declares no tags, is not checked here and reports
 its own needs at ``query``.
 """
 
@@ -29,8 +31,18 @@ CLASSIFIER, DROPOUT, FINAL_LINEAR, SINGLE_OUTPUT = (
 CLUSTERS_FROM_CLASSES = "clusters_from_classes"
 
 
+#: Requirement name -> the capability tag that states it.
+_TAG_OF = {
+    CLASSIFIER: "classifier_only",
+    DROPOUT: "needs_dropout",
+    FINAL_LINEAR: "needs_final_linear",
+    SINGLE_OUTPUT: "single_output",
+    CLUSTERS_FROM_CLASSES: "clusters_from_classes",
+}
+
+
 def strategy_requirements(strategy):
-    """What a built-in strategy needs of the learner.
+    """What a strategy needs of the learner, as its capability tags state.
 
     Parameters
     ----------
@@ -45,52 +57,12 @@ def strategy_requirements(strategy):
         ``nn.Linear`` whose input is the penultimate embedding),
         ``"single_output"`` (a regressor with one target) and
         ``"clusters_from_classes"`` (as many clusters as classes). Empty for a
-        strategy that needs nothing or is not built in.
+        strategy that needs nothing or declares no tags.
     """
-    from . import strategies as s
+    from .strategies._base import strategy_tags
 
-    table = [
-        (s.BatchBALD, {CLASSIFIER, DROPOUT}),
-        (s.BALD, {CLASSIFIER, DROPOUT}),
-        (s.MaxVariance, {DROPOUT}),
-        (s.DEIMOS, {DROPOUT}),
-        (s.BADGE, {CLASSIFIER, FINAL_LINEAR}),
-        (s.CoreSet, {FINAL_LINEAR}),
-        (s.DAL, {FINAL_LINEAR}),
-        (s.EGL, {CLASSIFIER}),
-        (s.ALEX, {CLASSIFIER}),
-        (s.LeastConfidence, {CLASSIFIER}),
-        (s.Margin, {CLASSIFIER}),
-        (s.Entropy, {CLASSIFIER}),
-    ]
-    for kind, needs in table:
-        if isinstance(strategy, kind):
-            return set(needs)
-    if isinstance(strategy, s.DAMI):
-        return {SINGLE_OUTPUT}
-    if isinstance(strategy, s.LCMD):
-        return {FINAL_LINEAR} | ({SINGLE_OUTPUT} if strategy.kernel == "grad" else set())
-    if isinstance(strategy, s.DensityWeighted):
-        needs = {FINAL_LINEAR} if strategy.representation == "embedding" else set()
-        return needs | ({CLUSTERS_FROM_CLASSES} if strategy.n_clusters is None else set())
-    if isinstance(strategy, s.ALBL):
-        needs = {CLASSIFIER}
-        members = strategy.strategies
-        if members is None:
-            members = [s.LeastConfidence(), s.CoreSet()]
-        for member in members if isinstance(members, (list, tuple)) else []:
-            if hasattr(member, "query"):
-                needs |= strategy_requirements(member)
-        return needs
-    if isinstance(strategy, (s.TypiClust, s.ProbCover)):
-        needs = {FINAL_LINEAR} if strategy.representation == "embedding" else set()
-        if isinstance(strategy, s.ProbCover) and strategy.delta is None:
-            needs |= {CLUSTERS_FROM_CLASSES} if strategy.n_clusters is None else set()
-        return needs
-    if isinstance(strategy, (s.SoftmaxSampling, s.PowerSampling, s.SoftRankSampling)):
-        base = s.BALD() if strategy.base_strategy is None else strategy.base_strategy
-        return strategy_requirements(base) if hasattr(base, "query") else set()
-    return set()
+    tags = strategy_tags(strategy)
+    return {need for need, tag in _TAG_OF.items() if getattr(tags, tag)}
 
 
 def _module_instance(net, input_shape, n_outputs):

@@ -9,82 +9,74 @@ os.environ.setdefault("SCIPY_ARRAY_API", "1")
 import numpy as np
 import pytest
 import torch
+from sklearn.base import clone
 from skorch import NeuralNetClassifier, NeuralNetRegressor
 
 from skactive.nets import MLP
-from skactive.strategies import (
-    ALBL,
-    ALEX,
-    BADGE,
-    BALD,
-    DAL,
-    DAMI,
-    DEIMOS,
-    EGL,
-    LCMD,
-    BatchBALD,
-    CoreSet,
-    DensityWeighted,
-    Entropy,
-    LeastConfidence,
-    Margin,
-    MaxVariance,
-    PowerSampling,
-    ProbCover,
-    Random,
-    SoftmaxSampling,
-    SoftRankSampling,
-    TypiClust,
-)
+from skactive.strategies import BALD, STRATEGY_ALIASES
+from skactive.strategies._base import strategy_tags
 
-#: Aliases of the strategies that also work with regressors.
-REGRESSION_ALIASES = (
-    "random",
-    "coreset",
-    "dami",
-    "max_variance",
-    "deimos",
-    "dal",
-    "typiclust",
-    "lcmd",
-)
+#: Settings that make the strategies cheap enough for tests, by parameter
+#: name: each applies to every strategy that has the parameter. A strategy
+#: class as a setting (a sampler's base) is built and made cheap in turn.
+CHEAP_PARAMS = {
+    "n_mc_samples": 10,
+    "n_configurations": 50,
+    "hidden_layer_sizes": (32, 32, 32),
+    "max_epochs": 20,
+    "n_background": 20,
+    "base_strategy": BALD,
+}
+#: Cheaper still (a query in a fraction of a second), over ``CHEAP_PARAMS``.
+FAST_PARAMS = {
+    **CHEAP_PARAMS,
+    "n_mc_samples": 4,
+    "n_configurations": 20,
+    "n_candidates": 20,
+    "n_mini_queries": 2,
+    "hidden_layer_sizes": (8,),
+    "max_epochs": 3,
+    "n_background": 5,
+}
+
+
+def cheap(strategy, settings=CHEAP_PARAMS):
+    """``strategy`` with the ``settings`` of the parameters it has.
+
+    A parameter whose default is None (a size taken from the data, such as
+    ALEX's ``n_candidates``) keeps it, unless the setting is a strategy class;
+    a strategy already set (a sampler's base) is made cheap in turn.
+    """
+    params = strategy.get_params(deep=False)
+    changes = {}
+    for name, value in settings.items():
+        if name not in params:
+            continue
+        current = params[name]
+        if hasattr(current, "get_params"):  # a strategy set already: made cheap in turn
+            changes[name] = cheap(clone(current), settings)
+        elif isinstance(value, type):
+            if current is None:
+                changes[name] = cheap(value(), settings)
+        elif current is not None:
+            changes[name] = value
+    return strategy.set_params(**changes)
 
 
 def small_strategies(*, fast=False):
-    """Every strategy, by alias, in settings small enough for tests.
+    """Every registered strategy, by alias, in settings small enough for tests.
 
     ``fast=True`` gives cheaper settings still (a query in a fraction of a
     second), for tables that run every strategy many times.
     """
-    mc = 4 if fast else 10
-    return {
-        "random": Random(),
-        "least_confidence": LeastConfidence(),
-        "margin": Margin(),
-        "entropy": Entropy(),
-        "bald": BALD(n_mc_samples=mc),
-        "batchbald": BatchBALD(n_mc_samples=mc, n_configurations=20 if fast else 50),
-        "max_variance": MaxVariance(n_mc_samples=mc),
-        "deimos": DEIMOS(n_mc_samples=mc, n_candidates=20) if fast else DEIMOS(n_mc_samples=mc),
-        "badge": BADGE(),
-        "coreset": CoreSet(),
-        "dami": DAMI(),
-        "egl": EGL(),
-        "dal": (
-            DAL(n_mini_queries=2, hidden_layer_sizes=(8,), max_epochs=3)
-            if fast
-            else DAL(hidden_layer_sizes=(32, 32, 32), max_epochs=20)
-        ),
-        "alex": ALEX(n_background=5 if fast else 20),
-        "density_weighted": DensityWeighted(),
-        "albl": ALBL(),
-        "typiclust": TypiClust(),
-        "probcover": ProbCover(),
-        "softmax_bald": SoftmaxSampling(BALD(n_mc_samples=mc)),
-        "power_bald": PowerSampling(BALD(n_mc_samples=mc)),
-        "softrank_bald": SoftRankSampling(BALD(n_mc_samples=mc)),
-        "lcmd": LCMD(),
-    }
+    settings = FAST_PARAMS if fast else CHEAP_PARAMS
+    return {alias: cheap(kind(), settings) for alias, kind in STRATEGY_ALIASES.items()}
+
+
+#: Aliases of the strategies that also work with regressors (their tags say so).
+REGRESSION_ALIASES = tuple(
+    alias for alias, s in small_strategies().items() if strategy_tags(s).supports_regressor
+)
 
 
 # Shared by both kinds of test net: small, quick to train, shuffled batches,

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from skactive import ActiveLearner
+from skactive._compatibility import strategy_requirements
 from skactive.model_selection import _validation, cross_validate_strategies
-from skactive.strategies import STRATEGY_ALIASES
+from skactive.strategies import STRATEGY_ALIASES, QueryStrategy
 
 from .conftest import make_classifier_net, make_regressor_net, small_strategies
 from .test_bad_input import ConvHead, custom_net
@@ -92,3 +93,23 @@ def test_compatible_strategies_train_as_before():
     learner = ActiveLearner(make_regressor_net(max_epochs=2), query_strategy="max_variance")
     learner.set_params(query_strategy=FAST["max_variance"], random_state=0).fit(X, X[:, 0])
     assert learner.query(POOL, 3).shape == (3,)
+
+
+class _NeedsClasses(QueryStrategy):
+    """A third-party strategy that declares its needs only through its tags."""
+
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.classifier_only = True
+        return tags
+
+    def query(self, learner, X_pool, n, random_state=None):
+        return np.arange(n)
+
+
+def test_a_third_party_strategy_is_checked_by_its_tags():
+    X = np.random.RandomState(0).normal(size=(30, 2)).astype(np.float32)
+    learner = ActiveLearner(make_regressor_net(max_epochs=2), query_strategy=_NeedsClasses())
+    with pytest.raises(ValueError, match="_NeedsClasses needs class probabilities"):
+        learner.fit(X, X[:, 0])
+    assert strategy_requirements(_NeedsClasses()) == {"classifier"}

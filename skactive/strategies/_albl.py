@@ -14,6 +14,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import clone
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
 
 from .. import probes
 from ._base import QueryStrategy
@@ -143,18 +144,24 @@ class ALBL(QueryStrategy):
     importance_weights_ : ndarray of shape (n_queried,)
         Their ``W = 1 / q``.
     pending_ : dict or None
-        The last query, waiting for its reward.
+        The last query, waiting for its reward (with ``"taught"``, the row
+        counts of the teaches :meth:`on_teach` reported since).
+    told_of_teaches_ : bool
+        Set by the first :meth:`on_teach`: from then on the teaches are those
+        reported, not inferred.
 
     Notes
     -----
     Choices the paper leaves open or that differ from it:
 
-    - The rows of a query are attributed to it when the next query finds
-      that the learner was taught exactly once since, with as many rows as
-      were queried (the usual ``query`` / ``teach`` loop, rows in the order
-      returned). Otherwise the pending query gets no reward (it is recorded
-      in ``history_`` with ``reward=None``); a repeated query without a
-      ``teach`` in between replaces it.
+    - The rows of a query are attributed to it when the learner was taught
+      exactly once since, with as many rows as were queried (the usual
+      ``query`` / ``teach`` loop, rows in the order returned). The learner
+      says so through :meth:`on_teach`; a learner that never calls it is
+      read instead (its ``n_rounds_`` and ``labeled_rounds_``). Otherwise
+      the pending query gets no reward (it is recorded in ``history_`` with
+      ``reward=None``); a repeated query without a ``teach`` in between
+      replaces it.
     - Hsu & Lin normalise IW-ACC by ``nT``; here by ``Σ W`` (self-normalised),
       which keeps the reward in ``[0, 1]`` as EXP4.P assumes.
     - EXP4.P's ``p_min = √(ln N / (K T))`` exceeds ``1 / K`` on pools larger
@@ -187,26 +194,41 @@ class ALBL(QueryStrategy):
         self.horizon = horizon
         self.delta = delta
 
-    def _check_params(self):
-        if not isinstance(self.exploration, Real) or not 0 < self.exploration < 1:
-            raise ValueError(f"exploration must be in (0, 1), got {self.exploration!r}.")
-        if not isinstance(self.delta, Real) or not 0 < self.delta < 1:
-            raise ValueError(f"delta must be in (0, 1), got {self.delta!r}.")
-        h = self.horizon
-        if not isinstance(h, Integral) or isinstance(h, bool) or h < 1:
-            raise ValueError(f"horizon must be a positive integer, got {h!r}.")
-        strategies = [LeastConfidence(), CoreSet()] if self.strategies is None else self.strategies
+    _parameter_constraints = {
+        "strategies": [list, tuple, None],
+        "include_random": ["boolean"],
+        "exploration": [Interval(Real, 0, 1, closed="neither")],
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "delta": [Interval(Real, 0, 1, closed="neither")],
+    }
+    _parameter_messages = {
+        "exploration": "exploration must be in (0, 1), got {value!r}.",
+        "delta": "delta must be in (0, 1), got {value!r}.",
+        "horizon": "horizon must be a positive integer, got {value!r}.",
+    }
+
+    def _members(self):
+        return [LeastConfidence(), CoreSet()] if self.strategies is None else self.strategies
+
+    def _check_cross_params(self):
+        strategies = self._members()
         if len(strategies) == 0 and not self.include_random:
             raise ValueError("ALBL needs at least one strategy (or include_random=True).")
         for s in strategies:
             if not hasattr(s, "query"):
                 raise ValueError(f"ALBL's strategies must be query strategies, got {s!r}.")
-        return strategies
+
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.classifier_only = True  # the reward is an accuracy
+        members = self._members()
+        if not isinstance(members, (list, tuple)):
+            return tags  # refused by the parameter check at query
+        return tags.needs_of(*(s for s in members if hasattr(s, "query")))
 
     def _initialise(self):
-        strategies = self._check_params()
         if not hasattr(self, "strategies_"):
-            self.strategies_ = [clone(s) for s in strategies]
+            self.strategies_ = [clone(s) for s in self._members()]
             n_experts = len(self.strategies_) + int(bool(self.include_random))
             self.log_weights_ = np.zeros(n_experts)
             self.history_ = []
@@ -214,18 +236,53 @@ class ALBL(QueryStrategy):
             self.importance_weights_ = np.empty(0, dtype=np.float64)
             self.pending_ = None
 
-    def _observe(self, learner):
-        """Turn the pending query into a reward if the learner was taught its rows."""
-        pending, self.pending_ = self.pending_, None
-        if pending is None or learner.n_rounds_ == pending["n_rounds"]:
-            return  # nothing queried yet, or no teach since: the new query replaces it
+    def on_teach(self, learner, X, y):
+        """Note a teach: the pending query's rows may have been labelled.
+
+        Its reward is taken at the next query, if this was the only teach
+        since and it taught as many rows as were queried. The experts are
+        told too.
+
+        Parameters
+        ----------
+        learner : ActiveLearner
+            The learner, retrained.
+        X : array-like of shape (n_taught, ...)
+            The rows taught.
+        y : array-like of shape (n_taught,) or (n_taught, n_targets)
+            Their labels.
+        """
+        self.told_of_teaches_ = True
+        pending = getattr(self, "pending_", None)
+        if pending is not None:
+            pending["taught"] = [*pending.get("taught", []), len(y)]
+        for strategy in getattr(self, "strategies_", []):
+            if hasattr(strategy, "on_teach"):
+                strategy.on_teach(learner, X, y)
+
+    def _was_taught(self, learner, pending):
+        """None: no teach since the pending query; else whether its rows were taught."""
         m = pending["draw_proba"].shape[0]
+        if getattr(self, "told_of_teaches_", False):
+            taught = pending.get("taught", [])
+            return None if not taught else taught == [m]
+        # A learner that does not report its teaches: read its bookkeeping.
+        if learner.n_rounds_ == pending["n_rounds"]:
+            return None
         n_labelled = learner.labeled_rounds_.shape[0]
-        taught = (
+        return bool(
             learner.n_rounds_ == pending["n_rounds"] + 1
             and n_labelled == pending["n_labelled"] + m
             and np.all(learner.labeled_rounds_[pending["n_labelled"] :] == learner.n_rounds_)
         )
+
+    def _observe(self, learner):
+        """Turn the pending query into a reward if the learner was taught its rows."""
+        pending, self.pending_ = self.pending_, None
+        taught = None if pending is None else self._was_taught(learner, pending)
+        if taught is None:
+            return  # nothing queried yet, or no teach since: the new query replaces it
+        m = pending["draw_proba"].shape[0]
         if not taught:
             self.history_.append(
                 {
@@ -236,7 +293,7 @@ class ALBL(QueryStrategy):
                 }
             )
             return
-        positions = np.arange(pending["n_labelled"], n_labelled)
+        positions = np.arange(pending["n_labelled"], pending["n_labelled"] + m)
         self.queried_positions_ = np.concatenate([self.queried_positions_, positions])
         self.importance_weights_ = np.concatenate(
             [self.importance_weights_, 1.0 / pending["draw_proba"]]

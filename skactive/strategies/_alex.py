@@ -7,15 +7,16 @@ References
 """
 
 from contextlib import closing
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from .. import probes
 from .._selection import top_k
 from ..probes import EXPLAINERS, shap_explanations
-from ._base import QueryStrategy
+from ._base import QueryStrategy, RealInterval
 
 __all__ = ["ALEX", "explanation_distribution", "mean_kl_divergence"]
 
@@ -188,22 +189,35 @@ class ALEX(QueryStrategy):
         self.eps = eps
         self.nsamples = nsamples
 
-    def _check_params(self, n):
-        if self.explainer not in EXPLAINERS:
-            raise ValueError(f"explainer must be one of {EXPLAINERS}, got {self.explainer!r}.")
-        for name in ("n_background", "nsamples"):
-            value = getattr(self, name)
-            if name == "n_background" and value is None:
-                continue
-            if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-                none = " or None (every labelled row)" if name == "n_background" else ""
-                raise ValueError(f"{name} must be a positive integer{none}, got {value!r}.")
-        if not isinstance(self.eps, Real) or not self.eps > 0:
-            raise ValueError(f"eps must be positive, got {self.eps!r}.")
+    _parameter_constraints = {
+        "n_candidates": [Interval(Integral, 1, None, closed="left"), None],
+        "explainer": [StrOptions(set(EXPLAINERS))],
+        "n_background": [Interval(Integral, 1, None, closed="left"), None],
+        "eps": [RealInterval(0, None, closed="neither")],
+        "nsamples": [Interval(Integral, 1, None, closed="left")],
+    }
+    _parameter_messages = {
+        "explainer": "explainer must be one of %s, got {value!r}." % (EXPLAINERS,),
+        "n_background": (
+            "n_background must be a positive integer or None (every labelled row), got {value!r}."
+        ),
+        "eps": "eps must be positive, got {value!r}.",
+        "nsamples": "nsamples must be a positive integer, got {value!r}.",
+        "n_candidates": "n_candidates must be a positive integer or None, got {value!r}.",
+    }
+    _validated_methods = (*QueryStrategy._validated_methods, "candidates")
+
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.classifier_only = True
+        return tags
+
+    def _n_candidates(self, n):
+        # Between the parameter and the query's n: at least the rows to pick.
         k = self.n_candidates
         if k is None:
             return 3 * n
-        if not isinstance(k, Integral) or isinstance(k, bool) or k < n:
+        if k < n:
             raise ValueError(
                 f"n_candidates must be an integer of at least n={n} (the rows to pick), got {k!r}."
             )
@@ -229,7 +243,7 @@ class ALEX(QueryStrategy):
             Indices into ``X_pool``.
         """
         self._require_classifier(learner)
-        k = min(self._check_params(n), probes.n_rows(X_pool))
+        k = min(self._n_candidates(n), probes.n_rows(X_pool))
         confidence = np.empty(probes.n_rows(X_pool), dtype=np.float64)
         chunks = probes.iter_network_output(
             learner.network_, X_pool, batch_size=learner.pool_batch_size

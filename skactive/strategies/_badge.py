@@ -64,6 +64,11 @@ class BADGE(QueryStrategy):
     BADGE()
     """
 
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.classifier_only = tags.needs_final_linear = True
+        return tags
+
     def gradient_embedding(self, learner, X):
         """BADGE's gradient embeddings of ``X`` in factored form.
 

@@ -19,6 +19,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
 
 from .. import _bayes_kernels, probes
 from .._selection import top_k
@@ -27,13 +28,15 @@ from ._base import QueryStrategy, UtilityStrategy
 __all__ = ["BALD", "BatchBALD", "MaxVariance"]
 
 
-def _check_int(strategy, name, minimum):
-    value = getattr(strategy, name)
-    if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(
-            f"{type(strategy).__name__} needs an integer {name} >= {minimum}, got {value!r}."
-        )
-    return int(value)
+def _int_at_least(minimum):
+    """The constraint of an integer ``>= minimum`` and the message it breaks with."""
+    message = "{cls} needs an integer {name} >= %d, got {value!r}." % minimum
+    return [Interval(Integral, minimum, None, closed="left")], message
+
+
+#: The number of MC-dropout passes, shared by every MC-dropout strategy.
+_N_MC_SAMPLES, _N_MC_SAMPLES_MESSAGE = _int_at_least(2)
+_N_CONFIGURATIONS, _N_CONFIGURATIONS_MESSAGE = _int_at_least(1)
 
 
 def _mask_seed(rng):
@@ -43,6 +46,14 @@ def _mask_seed(rng):
 
 class _MCUtility(UtilityStrategy):
     """A utility computed chunk by chunk from MC-dropout samples."""
+
+    _parameter_constraints = {"n_mc_samples": _N_MC_SAMPLES}
+    _parameter_messages = {"n_mc_samples": _N_MC_SAMPLES_MESSAGE}
+
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.needs_dropout = tags.row_independent = True
+        return tags
 
     def utility(self, learner, X_pool, random_state=None):
         """Utility of labelling each pool row; larger is more useful.
@@ -61,7 +72,7 @@ class _MCUtility(UtilityStrategy):
         utility : ndarray of shape (n_samples,)
         """
         self._check(learner)
-        n_mc = _check_int(self, "n_mc_samples", 2)
+        n_mc = int(self.n_mc_samples)
         utility = np.empty(probes.n_rows(X_pool), dtype=np.float64)
         chunks = probes.iter_mc_dropout_output(
             learner.network_,
@@ -120,6 +131,11 @@ class BALD(_MCUtility):
 
     def _check(self, learner):
         self._require_classifier(learner)
+
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.classifier_only = True
+        return tags
 
     @staticmethod
     def _from_samples(samples):
@@ -210,14 +226,28 @@ class BatchBALD(QueryStrategy):
        NeurIPS 2019, §3 and Algorithm 1.
     """
 
+    _parameter_constraints = {
+        "n_mc_samples": _N_MC_SAMPLES,
+        "n_configurations": _N_CONFIGURATIONS,
+    }
+    _parameter_messages = {
+        "n_mc_samples": _N_MC_SAMPLES_MESSAGE,
+        "n_configurations": _N_CONFIGURATIONS_MESSAGE,
+    }
+
     def __init__(self, n_mc_samples=50, n_configurations=1000):
         self.n_mc_samples = n_mc_samples
         self.n_configurations = n_configurations
 
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.classifier_only = tags.needs_dropout = True
+        return tags
+
     def query(self, learner, X_pool, n, random_state=None):
         self._require_classifier(learner)
-        n_mc = _check_int(self, "n_mc_samples", 2)
-        n_configurations = _check_int(self, "n_configurations", 1)
+        n_mc = int(self.n_mc_samples)
+        n_configurations = int(self.n_configurations)
         rng = check_random_state(random_state)
         probs = probes.mc_dropout_output(
             learner.network_,

@@ -6,15 +6,16 @@ References
    arXiv:1907.06347, 2019.
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
 
 from .. import probes
 from .._selection import top_k
 from ..probes._discriminator import _check_parameters, discriminate
-from ._base import QueryStrategy
+from ._base import QueryStrategy, RealInterval
 
 __all__ = ["DAL"]
 
@@ -136,13 +137,22 @@ class DAL(QueryStrategy):
         self.batch_size = batch_size
         self.lr = lr
 
-    def _check_params(self):
-        m = self.n_mini_queries
-        if not isinstance(m, Integral) or isinstance(m, bool) or m < 1:
-            raise ValueError(f"n_mini_queries must be a positive integer, got {m!r}.")
-        r = self.pool_ratio
-        if r is not None and (not isinstance(r, Real) or isinstance(r, bool) or not r > 0):
-            raise ValueError(f"pool_ratio must be a positive number or None, got {r!r}.")
+    _parameter_constraints = {
+        "n_mini_queries": [Interval(Integral, 1, None, closed="left")],
+        "pool_ratio": [RealInterval(0, None, closed="neither"), None],
+        # The discriminator's settings: checked by its own rules, below.
+        "hidden_layer_sizes": "no_validation",
+        "accuracy_threshold": "no_validation",
+        "max_epochs": "no_validation",
+        "batch_size": "no_validation",
+        "lr": "no_validation",
+    }
+    _parameter_messages = {
+        "n_mini_queries": "n_mini_queries must be a positive integer, got {value!r}.",
+        "pool_ratio": "pool_ratio must be a positive number or None, got {value!r}.",
+    }
+
+    def _check_cross_params(self):
         try:
             # The discriminator's own settings, checked before the pool is embedded.
             _check_parameters(
@@ -155,8 +165,12 @@ class DAL(QueryStrategy):
         except ValueError as error:
             raise ValueError(f"DAL's discriminator: {error}") from error
 
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.needs_final_linear = True
+        return tags
+
     def query(self, learner, X_pool, n, random_state=None):
-        self._check_params()
         rng = check_random_state(random_state)
         net = learner.network_
         batch = learner.pool_batch_size

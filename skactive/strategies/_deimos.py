@@ -9,17 +9,30 @@ greedily, conditioning the covariance on each pick so that the batch is not
 redundant.
 """
 
-from numbers import Real
-
 import numpy as np
 from sklearn.base import is_classifier
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import StrOptions
 
 from .. import _bayes_kernels, probes
-from ._base import QueryStrategy
-from ._bayesian import _check_int, _mask_seed
+from ._base import QueryStrategy, RealInterval
+from ._bayesian import _N_MC_SAMPLES, _N_MC_SAMPLES_MESSAGE, _int_at_least, _mask_seed
 
 __all__ = ["DEIMOS"]
+
+_N_CANDIDATES, _N_CANDIDATES_MESSAGE = _int_at_least(1)
+_POSITIVE = RealInterval(0, None, closed="neither")
+_POSITIVE_MESSAGE = "DEIMOS needs a positive number {name}, got {value!r}."
+
+
+def _noise_variance_message(name, value, cls):
+    # An unknown string and a non-positive number are told apart.
+    if isinstance(value, str):
+        return (
+            "DEIMOS noise_variance must be 'relative', 'precision' or a positive float, "
+            f"got {value!r}."
+        )
+    return _POSITIVE_MESSAGE.format(name=name, value=value)
 
 
 class DEIMOS(QueryStrategy):
@@ -108,6 +121,25 @@ class DEIMOS(QueryStrategy):
        ICML 2016 (the model precision ``τ``).
     """
 
+    _parameter_constraints = {
+        "n_mc_samples": _N_MC_SAMPLES,
+        "n_candidates": _N_CANDIDATES,
+        "noise_variance": [StrOptions({"relative", "precision"}), _POSITIVE],
+        "noise_fraction": [_POSITIVE],
+        "length_scale": [_POSITIVE],
+        "smoothing_fraction": [_POSITIVE],
+    }
+    _parameter_messages = {
+        "n_mc_samples": _N_MC_SAMPLES_MESSAGE,
+        "n_candidates": _N_CANDIDATES_MESSAGE,
+        "noise_variance": _noise_variance_message,
+        **dict.fromkeys(
+            ("noise_fraction", "length_scale", "smoothing_fraction"), _POSITIVE_MESSAGE
+        ),
+    }
+
+    _validated_methods = (*QueryStrategy._validated_methods, "expected_improvement")
+
     def __init__(
         self,
         n_mc_samples=50,
@@ -124,28 +156,10 @@ class DEIMOS(QueryStrategy):
         self.length_scale = length_scale
         self.smoothing_fraction = smoothing_fraction
 
-    # ------------------------------------------------------------ checks
-
-    def _check_positive(self, name):
-        value = getattr(self, name)
-        if not isinstance(value, Real) or isinstance(value, bool) or not value > 0:
-            raise ValueError(f"DEIMOS needs a positive number {name}, got {value!r}.")
-        return float(value)
-
-    def _check_params(self):
-        n_mc = _check_int(self, "n_mc_samples", 2)
-        n_candidates = _check_int(self, "n_candidates", 1)
-        if isinstance(self.noise_variance, str):
-            if self.noise_variance not in ("relative", "precision"):
-                raise ValueError(
-                    "DEIMOS noise_variance must be 'relative', 'precision' or a positive "
-                    f"float, got {self.noise_variance!r}."
-                )
-        else:
-            self._check_positive("noise_variance")
-        for name in ("noise_fraction", "length_scale", "smoothing_fraction"):
-            self._check_positive(name)
-        return n_mc, n_candidates
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.needs_dropout = True
+        return tags
 
     # ------------------------------------------------------------ pieces
 
@@ -185,7 +199,7 @@ class DEIMOS(QueryStrategy):
         return probes.mc_dropout_output(
             learner.network_,
             X,
-            n_mc_samples=self._check_params()[0],
+            n_mc_samples=int(self.n_mc_samples),
             batch_size=learner.pool_batch_size,
             random_state=seed,
         )
@@ -193,7 +207,7 @@ class DEIMOS(QueryStrategy):
     # ------------------------------------------------------------ query
 
     def query(self, learner, X_pool, n, random_state=None):
-        _, n_candidates = self._check_params()
+        n_candidates = int(self.n_candidates)
         rng = check_random_state(random_state)
         X_labeled = learner.network_input(learner.X_labeled_)
         n_pool, n_labeled = probes.n_rows(X_pool), probes.n_rows(X_labeled)
@@ -249,7 +263,6 @@ class DEIMOS(QueryStrategy):
         gains : ndarray of shape (n_samples,)
             Expected reduction of the summed predictive variance.
         """
-        self._check_params()
         rng = check_random_state(random_state)
         X_labeled = learner.network_input(learner.X_labeled_)
         X_samp = probes.concat_rows(X_pool, X_labeled)

@@ -9,17 +9,18 @@ References
    a Model's EXplainability", CIKM 2020, §4.1 (the DW baseline).
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import is_classifier
 from sklearn.cluster import KMeans
 from sklearn.metrics import pairwise_distances_argmin_min
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from .. import probes
 from .._selection import top_k
-from ._base import UtilityStrategy
+from ._base import RealInterval, UtilityStrategy
 
 __all__ = ["DensityWeighted"]
 
@@ -78,10 +79,28 @@ class DensityWeighted(UtilityStrategy):
     DensityWeighted(n_clusters=10)
     """
 
+    _parameter_constraints = {
+        "n_clusters": [Interval(Integral, 1, None, closed="left"), None],
+        "representation": [StrOptions({"input", "embedding"})],
+        "density_exponent": [RealInterval(0, None, closed="left")],
+    }
+    _parameter_messages = {
+        "n_clusters": "n_clusters must be a positive integer or None, got {value!r}.",
+        "representation": "representation must be 'input' or 'embedding', got {value!r}.",
+        "density_exponent": "density_exponent must be a non-negative number, got {value!r}.",
+    }
+
     def __init__(self, n_clusters=None, *, representation="input", density_exponent=1.0):
         self.n_clusters = n_clusters
         self.representation = representation
         self.density_exponent = density_exponent
+
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        embedding = self.representation == "embedding"
+        tags.needs_final_linear = tags.uses_network = embedding
+        tags.clusters_from_classes = self.n_clusters is None
+        return tags
 
     def _n_clusters(self, learner):
         c = self.n_clusters
@@ -92,8 +111,6 @@ class DensityWeighted(UtilityStrategy):
                     "classifier; with a regressor set n_clusters."
                 )
             return int(learner.classes_.shape[0])
-        if not isinstance(c, Integral) or isinstance(c, bool) or c < 1:
-            raise ValueError(f"n_clusters must be a positive integer or None, got {c!r}.")
         return int(c)
 
     def _represent(self, learner, X):
@@ -104,13 +121,7 @@ class DensityWeighted(UtilityStrategy):
         return probes.penultimate_embedding(learner.network_, X, batch_size=learner.pool_batch_size)
 
     def utility(self, learner, X_pool, random_state=None):
-        if self.representation not in ("input", "embedding"):
-            raise ValueError(
-                f"representation must be 'input' or 'embedding', got {self.representation!r}."
-            )
         beta = self.density_exponent
-        if not isinstance(beta, Real) or isinstance(beta, bool) or not beta >= 0:
-            raise ValueError(f"density_exponent must be a non-negative number, got {beta!r}.")
         c = min(self._n_clusters(learner), probes.n_rows(X_pool))
         seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
         Z_pool = self._represent(learner, X_pool)

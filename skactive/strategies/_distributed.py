@@ -11,25 +11,21 @@ pool gives: the same rows, in the same order, ties broken by the same random
 permutation.
 
 Only ranking strategies scale out this way, since one utility per row
-depends on that row alone: the uncertainty strategies (least confidence,
-margin, entropy), BALD, max-variance and EGL. The greedy batch strategies
-(BADGE, Core-Set, DAMI, BatchBALD, DEIMOS, ...) choose each row given the
-ones chosen before, over the whole pool; for them :func:`prefilter_query`
-ranks the dask pool with a ranking strategy to a candidate set that fits in
-memory and runs the batch strategy on it.
+depends on that row alone (their tag ``row_independent``): the uncertainty
+strategies (least confidence, margin, entropy), BALD, max-variance and EGL.
+The greedy batch strategies (BADGE, Core-Set, DAMI, BatchBALD, DEIMOS, ...)
+choose each row given the ones chosen before, over the whole pool; for them
+:func:`prefilter_query` ranks the dask pool with a ranking strategy to a
+candidate set that fits in memory and runs the batch strategy on it.
 """
 
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._bayesian import BALD, MaxVariance, _mask_seed, _MCUtility
-from ._egl import EGL
-from ._uncertainty import Entropy, LeastConfidence, Margin
+from ._base import strategy_tags
+from ._bayesian import _mask_seed, _MCUtility
 
-__all__ = ["RANKING_STRATEGIES", "is_dask_array", "prefilter_query", "query_dask_pool"]
-
-#: The strategies that score a dask pool partition by partition.
-RANKING_STRATEGIES = (LeastConfidence, Margin, Entropy, BALD, MaxVariance, EGL)
+__all__ = ["is_dask_array", "prefilter_query", "query_dask_pool"]
 
 
 def is_dask_array(X):
@@ -80,8 +76,9 @@ def query_dask_pool(learner, X_pool, n, random_state):
     Parameters
     ----------
     learner : ActiveLearner
-        A fitted learner whose ``query_strategy_`` is one of
-        :data:`RANKING_STRATEGIES`.
+        A fitted learner whose ``query_strategy_`` scores rows independently
+        (tag ``row_independent``: one of :data:`RANKING_STRATEGIES` or a
+        strategy that says so).
     X_pool : dask.array.Array of shape (n_pool, n_features)
         Chunked along the rows (chunks along the columns are merged).
     n : int
@@ -96,8 +93,10 @@ def query_dask_pool(learner, X_pool, n, random_state):
     """
     import dask
 
+    from . import RANKING_STRATEGIES
+
     strategy = learner.query_strategy_
-    if not isinstance(strategy, RANKING_STRATEGIES):
+    if not strategy_tags(strategy).row_independent:
         raise ValueError(
             f"{type(strategy).__name__} cannot score a dask.array pool partition by partition: "
             "only the ranking strategies "

@@ -46,6 +46,11 @@ class EGL(UtilityStrategy):
     EGL()
     """
 
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.classifier_only = tags.row_independent = True
+        return tags
+
     def utility(self, learner, X_pool):
         self._require_classifier(learner)
         net, batch_size = learner.network_, learner.pool_batch_size

@@ -86,6 +86,11 @@ class CoreSet(_KCenterStrategy):
     CoreSet()
     """
 
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.needs_final_linear = True
+        return tags
+
     def representation(self, learner, X):
         net = learner.network_
         return probes.penultimate_embedding(
@@ -135,6 +140,11 @@ class DAMI(_KCenterStrategy):
     >>> DAMI()
     DAMI()
     """
+
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.single_output = True
+        return tags
 
     def representation(self, learner, X):
         output = differentiated_output(

@@ -11,6 +11,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from .. import probes
 from .._lcmd_kernels import gaussian_sketch, lcmd_greedy, scale_factor
@@ -130,17 +131,26 @@ class LCMD(QueryStrategy):
         self.mode = mode
         self.sketch_dim = sketch_dim
 
-    def _check_params(self):
-        if not isinstance(self.kernel, str) or self.kernel not in _KERNELS:
-            raise ValueError(f"LCMD kernel must be 'll' or 'grad', got {self.kernel!r}.")
-        if not isinstance(self.mode, str) or self.mode not in _MODES:
-            raise ValueError(f"LCMD mode must be 'tp' or 'p', got {self.mode!r}.")
-        dim = self.sketch_dim
-        if dim is not None and (not isinstance(dim, Integral) or isinstance(dim, bool) or dim < 1):
-            raise ValueError(
-                f"LCMD sketch_dim must be None or an integer >= 1, got {dim!r}; "
-                "the paper sketches to 512."
-            )
+    _parameter_constraints = {
+        "kernel": [StrOptions(set(_KERNELS))],
+        "mode": [StrOptions(set(_MODES))],
+        "sketch_dim": [Interval(Integral, 1, None, closed="left"), None],
+    }
+    _parameter_messages = {
+        "kernel": "LCMD kernel must be 'll' or 'grad', got {value!r}.",
+        "mode": "LCMD mode must be 'tp' or 'p', got {value!r}.",
+        "sketch_dim": (
+            "LCMD sketch_dim must be None or an integer >= 1, got {value!r}; "
+            "the paper sketches to 512."
+        ),
+    }
+    _validated_methods = (*QueryStrategy._validated_methods, "features")
+
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.needs_final_linear = True
+        tags.single_output = self.kernel == "grad"
+        return tags
 
     def features(self, learner, X_pool, random_state=None):
         """The kernel's feature vectors of the pool and labelled rows.
@@ -161,7 +171,6 @@ class LCMD(QueryStrategy):
         labelled : ndarray of shape (n_labelled, n_kernel_features)
             ``φ(x)`` of the labelled rows, the same transformations applied.
         """
-        self._check_params()
         X_labelled = learner.network_input(learner.X_labeled_)
         if self.kernel == "grad":
             return self._gradient_features(learner, X_pool, X_labelled, random_state)

@@ -98,6 +98,14 @@ class ProbCover(QueryStrategy):
         self.n_clusters = n_clusters
         self.representation = representation
 
+    _validated_methods = (*QueryStrategy._validated_methods, "radius")
+
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.needs_final_linear = tags.uses_network = self.representation == "embedding"
+        tags.clusters_from_classes = self.delta is None and self.n_clusters is None
+        return tags
+
     def _n_clusters(self, learner):
         if self.n_clusters is not None:
             return int(self.n_clusters)
@@ -138,12 +146,10 @@ class ProbCover(QueryStrategy):
         delta : float
             ``delta`` if set, else the purity-chosen radius.
         """
-        self._validate_params()
         Z = np.concatenate(labelled_and_pool(learner, X_pool, self.representation))
         return self._radius(learner, Z.astype(np.float64), check_random_state(random_state))
 
     def query(self, learner, X_pool, n, random_state=None):
-        self._validate_params()
         rng = check_random_state(random_state)
         Z_labelled, Z_pool = labelled_and_pool(learner, X_pool, self.representation)
         Z = np.concatenate([Z_labelled, Z_pool]).astype(np.float64)

@@ -23,6 +23,11 @@ class Random(QueryStrategy):
     array([2, 8, 4])
     """
 
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.uses_network = False
+        return tags
+
     def query(self, learner, X_pool, n, random_state=None, costs=None, max_cost=None):
         """Choose ``n`` rows of ``X_pool`` uniformly at random.
 

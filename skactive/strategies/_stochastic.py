@@ -73,8 +73,12 @@ class _StochasticSampling(QueryStrategy):
             )
         return utility
 
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        base = self._base()
+        return tags.needs_of(base) if hasattr(base, "utility") else tags
+
     def query(self, learner, X_pool, n, random_state=None):
-        self._validate_params()
         rng = check_random_state(random_state)
         utility = self._utility(learner, X_pool, rng)
         return gumbel_top_k(self._log_weights(utility, rng), n, rng)

@@ -126,8 +126,12 @@ class TypiClust(QueryStrategy):
         self.max_clusters = max_clusters
         self.min_cluster_size = min_cluster_size
 
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.needs_final_linear = tags.uses_network = self.representation == "embedding"
+        return tags
+
     def query(self, learner, X_pool, n, random_state=None):
-        self._validate_params()
         rng = check_random_state(random_state)
         Z_labelled, Z_pool = labelled_and_pool(learner, X_pool, self.representation)
         Z = np.concatenate([Z_labelled, Z_pool]).astype(np.float64)

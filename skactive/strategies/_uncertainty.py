@@ -27,6 +27,11 @@ __all__ = ["LeastConfidence", "Margin", "Entropy"]
 class _ProbabilityUtility(UtilityStrategy):
     """Utility that is a function of each row's class probabilities."""
 
+    def __strategy_tags__(self):
+        tags = super().__strategy_tags__()
+        tags.classifier_only = tags.row_independent = True
+        return tags
+
     def utility(self, learner, X_pool):
         self._require_classifier(learner)
         utility = np.empty(probes.n_rows(X_pool), dtype=np.float64)

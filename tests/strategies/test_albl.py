@@ -156,3 +156,106 @@ def test_refuses_a_regressor():
     learner = ActiveLearner(make_regressor_net(max_epochs=2), "random").fit(X, X[:, 0])
     with pytest.raises(ValueError, match="classifier"):
         ALBL().query(learner, X, 2)
+
+
+# ------------------------------------------------------------------ on_teach
+#
+# The learner tells its strategy of every successful teach (``on_teach``);
+# ALBL then takes the teaches it was told of instead of reading the
+# learner's bookkeeping. Until the learner makes that call, these tests make
+# it, right after ``teach``, as the learner will; once it does, they rely on
+# the learner's call instead.
+
+
+class _Recorder(LeastConfidence):
+    def on_teach(self, learner, X, y):
+        vars(self).setdefault("told_", []).append(len(y))
+
+
+def _learner_calls_on_teach():
+    X = np.random.RandomState(0).normal(size=(10, 2)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    learner = ActiveLearner(make_classifier_net(max_epochs=1), _Recorder(), random_state=0)
+    learner.fit(X[:6], y[:6]).teach(X[6:], y[6:])
+    return getattr(learner.query_strategy_, "told_", []) == [4]
+
+
+LEARNER_CALLS_ON_TEACH = _learner_calls_on_teach()
+
+
+def _teach(learner, X, y):
+    learner.teach(X, y)
+    if not LEARNER_CALLS_ON_TEACH:
+        learner.query_strategy_.on_teach(learner, X, y)
+
+
+class _Deaf(ALBL):
+    """ALBL never told of a teach: it reads the learner's bookkeeping."""
+
+    def on_teach(self, learner, X, y):
+        pass
+
+
+def _run(strategy, rounds=3):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 2)).astype(np.float32)
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    learner = ActiveLearner(make_classifier_net(max_epochs=5), strategy, random_state=0)
+    learner.fit(X[:20], y[:20])
+    pool, oracle = X[20:], y[20:]
+    for _ in range(rounds):
+        idx = learner.query(pool, 5)
+        _teach(learner, pool[idx], oracle[idx])
+        pool, oracle = np.delete(pool, idx, axis=0), np.delete(oracle, idx)
+    learner.query(pool, 5)
+    return learner.query_strategy_
+
+
+def test_rewards_told_by_on_teach_are_those_inferred():
+    told, inferred = _run(ALBL()), _run(_Deaf())
+    assert told.told_of_teaches_ and not hasattr(inferred, "told_of_teaches_")
+    assert [h["reward"] for h in told.history_] == [h["reward"] for h in inferred.history_]
+    assert all(h["reward"] is not None for h in told.history_) and len(told.history_) == 3
+    np.testing.assert_array_equal(told.log_weights_, inferred.log_weights_)
+    np.testing.assert_array_equal(told.queried_positions_, inferred.queried_positions_)
+
+
+def test_on_teach_reports_are_trusted_over_the_bookkeeping(setting):
+    learner, pool, oracle = setting
+    idx = learner.query(pool, 5)
+    _teach(learner, pool[idx], oracle[idx])
+    strategy = learner.query_strategy_
+    # Told of two more teaches than the learner's bookkeeping shows.
+    strategy.on_teach(learner, pool[idx[:2]], oracle[idx[:2]])
+    strategy.on_teach(learner, pool[idx[2:]], oracle[idx[2:]])
+    assert strategy.pending_["taught"] == [5, 2, 3]
+    learner.query(np.delete(pool, idx, axis=0), 5)
+    assert strategy.history_[0]["reward"] is None
+    np.testing.assert_array_equal(strategy.log_weights_, np.zeros(2))
+
+
+def test_told_of_no_teach_a_new_query_replaces_the_pending_one(setting):
+    learner, pool, _ = setting
+    strategy = learner.query_strategy_
+    strategy.on_teach(learner, pool[:0], np.empty(0))  # before any query: noted only
+    assert strategy.told_of_teaches_ and not hasattr(strategy, "pending_")
+    a = learner.query(pool, 5)
+    b = learner.query(pool, 5)
+    np.testing.assert_array_equal(a, b)
+    assert strategy.history_ == [] and "taught" not in strategy.pending_
+
+
+def test_on_teach_reaches_the_experts(setting):
+    learner, pool, oracle = setting
+    strategy = ALBL([_Recorder(), CoreSet()])
+    strategy.query(learner, pool, 4, random_state=0)
+    strategy.on_teach(learner, pool[:4], oracle[:4])
+    assert strategy.strategies_[0].told_ == [4]
+    assert strategy.pending_["taught"] == [4]
+
+
+def test_the_default_on_teach_does_nothing(setting):
+    learner, pool, oracle = setting
+    strategy = LeastConfidence()
+    assert strategy.on_teach(learner, pool[:3], oracle[:3]) is None
+    assert vars(strategy) == {}

@@ -1,7 +1,8 @@
 """The contract every strategy honours, run on each of them.
 
-Add a new strategy to ``CLASSIFICATION`` (and ``REGRESSION`` if it supports
-regressors); every test here then runs on it.
+The lists are read from the registry (``STRATEGY_ALIASES``) and the
+strategies' capability tags: register a new strategy and every test here runs
+on it, on a regressor too if its tags allow one.
 """
 
 import numpy as np
@@ -35,9 +36,11 @@ from skactive.strategies import (
     SoftRankSampling,
     TypiClust,
 )
+from skactive.strategies._base import strategy_tags
+from skactive.strategies._table import regressor_variants
 
 from ..conftest import (
-    REGRESSION_ALIASES,
+    cheap,
     make_classifier_net,
     make_regressor_net,
     make_three_classes,
@@ -45,9 +48,15 @@ from ..conftest import (
 )
 
 CLASSIFICATION = list(small_strategies().values())
-REGRESSION = [small_strategies()[alias] for alias in REGRESSION_ALIASES]
+REGRESSION = [s for s in CLASSIFICATION if strategy_tags(s).supports_regressor]
 # Strategies that need a setting (or a base strategy) to work with regressors.
-REGRESSION += [ProbCover(delta=0.5), ProbCover(n_clusters=3), PowerSampling(MaxVariance(4))]
+# (the settings of REGRESSOR_SETTINGS that the README's table names).
+REGRESSION += [
+    cheap(variant)
+    for s in CLASSIFICATION
+    if not strategy_tags(s).supports_regressor
+    for _, variant in regressor_variants(s)
+]
 
 
 def _ids(strategies):
@@ -169,13 +178,17 @@ def test_alias_resolves_to_its_class(alias, data):
 # the parameters' ``.grad``, and no hook left behind; also when the strategy
 # raises half-way through.
 
-# The strategies that run the network (Random never does; DensityWeighted,
-# TypiClust and ProbCover only on their "embedding" representation).
-_NETWORK_FREE = (Random, DensityWeighted, TypiClust, ProbCover)
-TOUCHING = [p for p in ALL if not isinstance(p.values[0], _NETWORK_FREE)]
-TOUCHING += _params([DensityWeighted(representation="embedding")], "classifier")
+# The strategies that run the network, as their tags say (Random never does;
+# DensityWeighted, TypiClust and ProbCover only on their "embedding"
+# representation, which they are then also run with).
+TOUCHING = [p for p in ALL if strategy_tags(p.values[0]).uses_network]
 TOUCHING += _params(
-    [TypiClust(representation="embedding"), ProbCover(representation="embedding")], "classifier"
+    [
+        clone(s).set_params(representation="embedding")
+        for s in CLASSIFICATION
+        if not strategy_tags(s).uses_network and "representation" in s.get_params(deep=False)
+    ],
+    "classifier",
 )
 
 
