@@ -5,8 +5,7 @@ import inspect
 from sklearn.base import BaseEstimator, is_classifier
 from sklearn.utils import check_random_state
 
-from .._costs import select_by_cost
-from .._selection import top_k
+from ..kernels import select_by_cost, top_k
 
 __all__ = ["QueryStrategy", "UtilityStrategy", "CallableStrategy"]
 
@@ -59,7 +58,7 @@ class UtilityStrategy(QueryStrategy):
 
     Subclasses implement :meth:`utility`; :meth:`query` returns the ``n``
     rows of highest utility, largest first, ties broken at random through
-    ``random_state`` (see :func:`skactive._selection.top_k`).
+    ``random_state`` (see :func:`skactive.kernels.top_k`).
 
     Given annotation ``costs`` (one per pool row), :meth:`query` ranks rows
     by return on investment instead, ``(utility - floor) / cost`` (Settles,

@@ -12,8 +12,8 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from .. import probes
-from .._selection import top_k
-from ..probes._discriminator import _check_parameters, discriminate
+from .._nets_discriminator import _check_parameters, discriminate
+from ..kernels import top_k
 from ._base import QueryStrategy
 
 __all__ = ["DAL"]
@@ -35,7 +35,8 @@ class DAL(QueryStrategy):
     The discriminator is an MLP with ReLU activations trained with the log
     loss, class weights making the labelled and pool rows weigh the same,
     until its training accuracy reaches ``accuracy_threshold`` (§4.3) or
-    ``max_epochs`` have run (see :func:`skactive.probes.discriminate`).
+    ``max_epochs`` have run (a training loop of the model layer, beside
+    :mod:`skactive.nets`).
     It is seeded from ``random_state`` and never touches the task network.
     Only the representation is used, so DAL works for classifiers and
     regressors alike.
@@ -102,7 +103,7 @@ class DAL(QueryStrategy):
     Choices the paper leaves open: the representation is standardised
     before training; training accuracy is the running accuracy over each
     epoch; within a part, ties in ``P(u | Ψ(x))`` are broken at random
-    (:func:`skactive._selection.top_k`), so a representation that cannot
+    (:func:`skactive.kernels.top_k`), so a representation that cannot
     tell rows apart gives a uniformly random choice.
 
     References
@@ -186,7 +187,7 @@ class DAL(QueryStrategy):
                 lr=self.lr,
                 device=net.device,
             )
-            picked = candidates[top_k(result.proba_unlabelled, k, rng)]
+            picked = candidates[top_k(result.proba_unlabeled, k, rng)]
             moved.extend(picked.tolist())
             remaining = np.setdiff1d(remaining, picked, assume_unique=True)
         return np.asarray(moved, dtype=np.int64)

@@ -15,7 +15,8 @@ import numpy as np
 from sklearn.base import is_classifier
 from sklearn.utils import check_random_state
 
-from .. import _bayes_kernels, probes
+from .. import probes
+from ..kernels import deimos_expected_improvement, deimos_factor, deimos_greedy
 from ._base import QueryStrategy
 from ._bayesian import _check_int, _mask_seed
 
@@ -55,7 +56,7 @@ class DEIMOS(QueryStrategy):
 
     ``V`` is kept in its ``J``-dimensional low-rank form
     ``B G Bᵀ + τ⁻¹ I`` with a ``J × J`` core ``G`` updated per pick (see
-    :func:`skactive._bayes_kernels.deimos_greedy`): a query costs
+    :func:`skactive.kernels.deimos_greedy`): a query costs
     ``O(n S C J²)`` time and ``O(S C J)`` memory, never the
     ``(S C) × (S C)`` matrix.
 
@@ -218,9 +219,9 @@ class DEIMOS(QueryStrategy):
             np.argsort(np.argsort(~is_pool, kind="stable"), kind="stable"),
         )
 
-        factor = _bayes_kernels.deimos_factor(self._samples(learner, X_samp, _mask_seed(rng)))
+        factor = deimos_factor(self._samples(learner, X_samp, _mask_seed(rng)))
         noise, smoothing = self._noise_and_smoothing(learner, factor)
-        chosen, _ = _bayes_kernels.deimos_greedy(
+        chosen, _ = deimos_greedy(
             factor, np.flatnonzero(is_pool), n, noise=noise, smoothing=smoothing
         )
         return sample[chosen].astype(np.int64)
@@ -253,8 +254,8 @@ class DEIMOS(QueryStrategy):
         rng = check_random_state(random_state)
         X_labeled = learner.network_input(learner.X_labeled_)
         X_samp = probes.concat_rows(X_pool, X_labeled)
-        factor = _bayes_kernels.deimos_factor(self._samples(learner, X_samp, _mask_seed(rng)))
+        factor = deimos_factor(self._samples(learner, X_samp, _mask_seed(rng)))
         noise, smoothing = self._noise_and_smoothing(learner, factor)
-        return _bayes_kernels.deimos_expected_improvement(
+        return deimos_expected_improvement(
             factor, np.arange(probes.n_rows(X_pool)), noise=noise, smoothing=smoothing
         )
