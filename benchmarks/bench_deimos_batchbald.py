@@ -3,7 +3,7 @@
 Prints, measured in one run on this machine (ratios are old / new time):
 
 1. DEIMOS classification batch (S=5,000 candidates, C=10 classes, J=50 MC
-   masks, n=100 picks): :func:`skactive._bayes_kernels.deimos_greedy` (the
+   masks, n=100 picks): :func:`skactive.kernels.deimos_greedy` (the
    blocks ``B_i G B_iᵀ`` and ``B_i G K G B_iᵀ`` follow rank-``C`` core
    updates) against the previous low-rank kernel kept below
    (:func:`reference_deimos_greedy`, which formed ``B_i G`` anew each step):
@@ -15,14 +15,14 @@ Prints, measured in one run on this machine (ratios are old / new time):
    on the same problem, the ratio of their times, and whether they pick the
    same rows.
 3. Greedy BatchBALD (N=10,000 rows, J=20, C=10, n=50, 1,000 label
-   configurations, the default): :func:`skactive._bayes_kernels.batchbald_greedy`
+   configurations, the default): :func:`skactive.kernels.batchbald_greedy`
    against the previous kernel kept below (:func:`reference_batchbald_greedy`:
    ``xlogy`` over each chunk's table, every row scored each step, sampled
    configurations drawn i.i.d.): times, ratio, peak memory, and whether both
    pick the same rows on the exact path (the first four picks).
 4. The batches' joint mutual information ``I[y_batch; w]`` on the same MC
    samples, judged by one common estimate from 200,000 sampled
-   configurations (:func:`skactive._bayes_kernels.batch_mutual_information`):
+   configurations (:func:`skactive.kernels.batch_mutual_information`):
    greedy BatchBALD, the previous kernel's greedy batch and top-n BALD, for
    three seeds. The samples are MC dropout of skactive's MLP (128 hidden
    units, dropout 0.5) trained on 100 labelled MNIST-5k rows; the pool is
@@ -45,7 +45,7 @@ import tracemalloc
 import numpy as np
 from scipy.special import xlogy
 
-from skactive._bayes_kernels import (
+from skactive.kernels import (
     _extend_sampled_configurations,
     bald,
     batch_mutual_information,

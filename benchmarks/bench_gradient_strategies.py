@@ -30,7 +30,7 @@ from sklearn.metrics import pairwise_distances
 from skorch import NeuralNetClassifier
 
 from skactive import probes
-from skactive._selection import k_center_greedy, kmeans_pp_factored, sample_by_squared_distance
+from skactive.kernels import k_center_greedy, kmeans_pp_factored, sample_by_squared_distance
 from skactive.nets import MLP
 
 

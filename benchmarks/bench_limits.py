@@ -31,7 +31,7 @@ process. A peer that is not installed is printed as "not installed".
 **The greedy kernels at scale** (``--kernels`` runs this part alone).
 Core-Set's greedy k-center and BADGE's k-means++ seeding pick one row at a
 time, and a full pass over the embedding per pick is what the kernels did
-until they learnt to skip rows (``skactive._selection``): the triangle
+until they learnt to skip rows (``skactive.kernels``): the triangle
 inequality proves most rows' nearest-centre distance unchanged once the first
 picks are made. The unit of work printed here is the time of **one pass over
 the embedding**, measured in the same run (one BLAS ``gemv`` over the
@@ -99,7 +99,7 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from skactive._selection import k_center_greedy, kmeans_pp_factored, sample_by_squared_distance
+from skactive.kernels import k_center_greedy, kmeans_pp_factored, sample_by_squared_distance
 
 N_FEATURES = 50
 N_CLASSES = 10

@@ -545,7 +545,7 @@ class ActiveLearner(MetaEstimatorMixin, BaseEstimator):
 
     def _query_with_costs(self, X_pool, n, costs, max_cost):
         """``query`` with annotation costs: validate them, then ask the strategy."""
-        from ._costs import check_costs
+        from ._validation import check_costs
 
         if costs is None:
             raise ValueError("max_cost needs costs: give one annotation cost per pool row.")

@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from skactive._bayes_kernels import (
+from skactive.kernels import (
     bald,
     batch_mutual_information,
     batchbald_greedy,

@@ -7,7 +7,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skactive import ActiveLearner
-from skactive._costs import greedy_within_budget, return_on_investment, select_by_cost
+from skactive.kernels import greedy_within_budget, return_on_investment, select_by_cost
 from skactive.model_selection import (
     area_under_learning_curve,
     learning_curves,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.spatial.distance import cdist
 
-from skactive._coverage import (
+from skactive.kernels import (
     ball_graph,
     max_coverage_greedy,
     purity_radius,
@@ -122,7 +122,7 @@ def test_ball_graph_holds_the_pairs_closer_than_delta_and_every_row_itself():
 
 
 def test_ball_graph_and_purity_radius_in_chunks_are_those_in_one_piece(monkeypatch):
-    from skactive import _coverage
+    from skactive.kernels import _coverage
 
     Z, labels = _blobs(seed=6, scale=1.5)
     whole, radius = ball_graph(Z, 0.8).toarray(), purity_radius(Z, labels, 0.9)

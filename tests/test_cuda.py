@@ -18,8 +18,8 @@ import pytest
 import torch
 
 from skactive import ActiveLearner, probes
-from skactive._selection import k_center_greedy, kmeans_pp_factored, top_k
 from skactive.datasets import load_digits
+from skactive.kernels import k_center_greedy, kmeans_pp_factored, top_k
 from skactive.nets import make_cnn_net
 from skactive.strategies import BADGE, DAMI, CoreSet, _badge, _kcenter
 

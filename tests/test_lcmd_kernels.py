@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from skactive import _lcmd_kernels
-from skactive._lcmd_kernels import gaussian_sketch, lcmd_greedy, scale_factor
+from skactive.kernels import _lcmd, gaussian_sketch, lcmd_greedy, scale_factor
 
 
 def brute_force_lcmd(features, n, centres):
@@ -152,7 +151,7 @@ def test_blocks_of_centres_do_not_change_the_picks(monkeypatch):
     X = rng.normal(size=(120, 4)).astype(np.float32)
     C = rng.normal(size=(50, 4)).astype(np.float32)
     reference = lcmd_greedy(X, 40, C)
-    monkeypatch.setattr(_lcmd_kernels, "_MAX_BLOCK_ENTRIES", 64)
+    monkeypatch.setattr(_lcmd, "_MAX_BLOCK_ENTRIES", 64)
     np.testing.assert_array_equal(lcmd_greedy(X, 40, C, chunk_size=16), reference)
     np.testing.assert_array_equal(lcmd_greedy(X, 40, C, chunk_size=16), brute_force_lcmd(X, 40, C))
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from skactive.probes import discriminate
+from skactive._nets_discriminator import discriminate
 
 SMALL = dict(hidden_layer_sizes=(16, 16), batch_size=64, lr=1e-2)
 
@@ -44,8 +44,8 @@ def test_a_lower_threshold_stops_no_later():
 def test_pool_rows_get_high_probability_when_separable():
     Z_l, Z_u = _separable()
     result = discriminate(Z_l, Z_u, seed=0, max_epochs=50, **SMALL)
-    assert result.proba_unlabelled.shape == (200,)
-    assert result.proba_unlabelled.min() > 0.5
+    assert result.proba_unlabeled.shape == (200,)
+    assert result.proba_unlabeled.min() > 0.5
 
 
 def test_classes_are_balanced():
@@ -55,7 +55,7 @@ def test_classes_are_balanced():
     rng = np.random.RandomState(1)
     Z = rng.normal(size=(1010, 3)).astype(np.float32)
     result = discriminate(Z[:10], Z[10:], seed=0, max_epochs=3, **SMALL)
-    assert 0.2 < result.proba_unlabelled.mean() < 0.8
+    assert 0.2 < result.proba_unlabeled.mean() < 0.8
 
 
 def test_seeded_and_leaves_torch_generator_alone():
@@ -68,8 +68,8 @@ def test_seeded_and_leaves_torch_generator_alone():
     b = discriminate(Z_l, Z_u, seed=5, max_epochs=3, **SMALL)
     c = discriminate(Z_l, Z_u, seed=6, max_epochs=3, **SMALL)
     assert torch.equal(expected, after)
-    np.testing.assert_array_equal(a.proba_unlabelled, b.proba_unlabelled)
-    assert not np.array_equal(a.proba_unlabelled, c.proba_unlabelled)
+    np.testing.assert_array_equal(a.proba_unlabeled, b.proba_unlabeled)
+    assert not np.array_equal(a.proba_unlabeled, c.proba_unlabeled)
 
 
 @pytest.mark.parametrize(
@@ -95,4 +95,4 @@ def test_the_default_discriminator_reaches_the_stopping_rule():
     result = discriminate(Z_l, Z_u, seed=0)
     assert result.train_accuracy[-1] >= 0.98
     assert result.n_epochs < 100
-    assert np.mean(result.proba_unlabelled > 0.5) > 0.95
+    assert np.mean(result.proba_unlabeled > 0.5) > 0.95

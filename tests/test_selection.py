@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from scipy.spatial.distance import cdist
 
-from skactive import _selection
-from skactive._selection import (
+from skactive.kernels import (
+    _kcenter,
+    _pruning,
     factored_sq_distances,
     k_center_greedy,
     kmeans_pp_factored,
@@ -148,7 +149,7 @@ def test_k_center_blocks_do_not_change_the_answer(monkeypatch):
     rng = np.random.RandomState(1)
     X, centres = rng.normal(size=(97, 4)), rng.normal(size=(41, 4))
     whole = k_center_greedy(X, 20, centres, np.random.RandomState(0))
-    monkeypatch.setattr(_selection, "_MAX_BLOCK_ENTRIES", 50)
+    monkeypatch.setattr(_kcenter, "_MAX_BLOCK_ENTRIES", 50)
     np.testing.assert_array_equal(k_center_greedy(X, 20, centres, np.random.RandomState(0)), whole)
 
 
@@ -181,7 +182,7 @@ def test_k_center_holds_one_block_of_distances_at_a_time():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(50_000, 16)).astype(np.float32)
     centres = rng.normal(size=(300, 16)).astype(np.float32)
-    block_bytes = _selection._MAX_BLOCK_ENTRIES * X.itemsize
+    block_bytes = _kcenter._MAX_BLOCK_ENTRIES * X.itemsize
     tracemalloc.start()
     try:
         k_center_greedy(X, 5, centres, np.random.RandomState(0))
@@ -385,8 +386,8 @@ def test_gathered_and_in_place_chunks_give_the_same_picks(
     q = _clustered(5000, 3, np.float32, 4, n_clusters=2)
     expected_kc = _reference_k_center_greedy(X, 150, X[:20], None)
     expected_km = _reference_kmeans_pp_factored(q, X, 150, np.random.RandomState(0))
-    monkeypatch.setattr(_selection, "_CHUNK_ROWS", 256)
-    monkeypatch.setattr(_selection, "_DENSE_SHARE", dense_share)  # always in place / gathered
+    monkeypatch.setattr(_pruning, "_CHUNK_ROWS", 256)
+    monkeypatch.setattr(_pruning, "_DENSE_SHARE", dense_share)  # always in place / gathered
     np.testing.assert_array_equal(k_center_greedy(X, 150, X[:20], None), expected_kc)
     got = kmeans_pp_factored(q, X, 150, np.random.RandomState(0))
     np.testing.assert_array_equal(got, expected_km)
@@ -394,22 +395,22 @@ def test_gathered_and_in_place_chunks_give_the_same_picks(
 
 def test_pruning_skips_most_rows_on_clustered_data(monkeypatch):
     computed = []
-    rows_to_update = _selection._rows_to_update
+    rows_to_update = _pruning._rows_to_update
 
     def counting(*args):
         for start, stop, rows in rows_to_update(*args):
             computed.append(stop - start if rows is None else rows.shape[0])
             yield start, stop, rows
 
-    dots_with_centres = _selection._dots_with_centres
+    dots_with_centres = _kcenter._dots_with_centres
 
     def counting_refreshes(picked, v, t, x):
         computed.append(t - v)  # one row against t - v picks
         return dots_with_centres(picked, v, t, x)
 
-    monkeypatch.setattr(_selection, "_rows_to_update", counting)
-    monkeypatch.setattr(_selection, "_dots_with_centres", counting_refreshes)
-    monkeypatch.setattr(_selection, "_CHUNK_ROWS", 512)
+    monkeypatch.setattr(_pruning, "_rows_to_update", counting)
+    monkeypatch.setattr(_kcenter, "_dots_with_centres", counting_refreshes)
+    monkeypatch.setattr(_pruning, "_CHUNK_ROWS", 512)
     X = _clustered(20_000, 16, np.float32, 0, n_clusters=30, spread=0.5)
     k_center_greedy(X, 200, X[:10], None)
     # Dot products: the rows of the pruned updates and, for each row the lazy
@@ -430,13 +431,13 @@ def test_k_center_on_isotropic_noise_stops_testing_but_picks_the_same(one_blas_t
 
 def _count_pruned_calls(monkeypatch):
     calls = []
-    pruned = _selection._k_center_pruned
+    pruned = _kcenter._k_center_pruned
 
     def counting(*args):
         calls.append(args[-1])  # the pick the pruned updates start from
         return pruned(*args)
 
-    monkeypatch.setattr(_selection, "_k_center_pruned", counting)
+    monkeypatch.setattr(_kcenter, "_k_center_pruned", counting)
     return calls
 
 
@@ -452,8 +453,8 @@ def test_k_center_handing_over_from_the_lazy_search_keeps_the_picks(
     centres = X[:n_centres]
     expected = _reference_k_center_greedy(X, 150, centres, np.random.RandomState(3))
     calls = _count_pruned_calls(monkeypatch)
-    monkeypatch.setattr(_selection, "_LAZY_BUDGET", budget)
-    monkeypatch.setattr(_selection, "_LAZY_STEP_VALUES", 0)
+    monkeypatch.setattr(_kcenter, "_LAZY_BUDGET", budget)
+    monkeypatch.setattr(_kcenter, "_LAZY_STEP_VALUES", 0)
     got = k_center_greedy(X, 150, centres, np.random.RandomState(3))
     np.testing.assert_array_equal(got, expected)
     assert len(calls) == 1 and 1 <= calls[0] < 150, calls
@@ -467,7 +468,7 @@ def test_k_center_lazy_search_alone_equals_the_full_pass(
     one_blas_thread, monkeypatch, n, d, dtype, n_centres, k
 ):
     calls = _count_pruned_calls(monkeypatch)
-    monkeypatch.setattr(_selection, "_LAZY_BUDGET", np.inf)
+    monkeypatch.setattr(_kcenter, "_LAZY_BUDGET", np.inf)
     X = _clustered(n, d, dtype, 0)
     got = k_center_greedy(X, k, X[:n_centres], np.random.RandomState(0))
     expected = _reference_k_center_greedy(X, k, X[:n_centres], np.random.RandomState(0))
@@ -478,7 +479,7 @@ def test_k_center_lazy_search_alone_equals_the_full_pass(
 def test_k_center_lazy_search_alone_equals_the_full_pass_on_real_data(one_blas_thread, monkeypatch):
     # Integer pixels (many ties) and a ReLU embedding of them.
     calls = _count_pruned_calls(monkeypatch)
-    monkeypatch.setattr(_selection, "_LAZY_BUDGET", np.inf)
+    monkeypatch.setattr(_kcenter, "_LAZY_BUDGET", np.inf)
     digits, h, _ = _digits_embeddings()
     for pool, centres in [(digits[200:], digits[:200]), (h[100:], h[:100]), (h, h[:0])]:
         got = k_center_greedy(pool, 300, centres, np.random.RandomState(1))
@@ -494,7 +495,7 @@ def test_k_center_lazy_search_breaks_ties_as_the_full_pass(one_blas_thread, monk
     rng = np.random.RandomState(0)
     X = rng.randint(0, 3, size=(700, 4)).astype(np.float32)
     X[rng.randint(700, size=200)] = X[rng.randint(700, size=200)]
-    monkeypatch.setattr(_selection, "_LAZY_BLOCK", block)
+    monkeypatch.setattr(_kcenter, "_LAZY_BLOCK", block)
     for centres in [X[:0], X[:5], X[:5] + np.float32(0.5)]:
         got = k_center_greedy(X, 120, centres, np.random.RandomState(1))
         expected = _reference_k_center_greedy(X, 120, centres, np.random.RandomState(1))

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from scipy.stats import chisquare
 
-from skactive._selection import top_k
-from skactive._stochastic import (
+from skactive.kernels import (
     gumbel_top_k,
     power_log_weights,
     softmax_log_weights,
     softrank_log_weights,
+    top_k,
 )
 
 UTILITY = np.array([0.9, 0.5, 0.05, 0.3, 0.7, 0.2])

@@ -308,7 +308,7 @@ class ActiveLearningSimulation(BaseEstimator):
         """The round's query: plain, cost-aware, or cost-blind cut to the budget."""
         if costs is None:
             return learner.query(X_pool, n)
-        from .._costs import greedy_within_budget
+        from ..kernels import greedy_within_budget
 
         left = None if self.cost_budget is None else self.cost_budget - spent
         if self.cost_aware:

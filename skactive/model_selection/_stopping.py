@@ -50,7 +50,7 @@ def named_criteria(stopping):
 
 def check_simulation_costs(costs, cost_budget, n_train):
     """Validated costs of the training rows (None if not given)."""
-    from .._costs import check_costs
+    from .._validation import check_costs
 
     if costs is None:
         if cost_budget is not None:

@@ -9,9 +9,10 @@ as a float32 torch tensor (``on_device=True``): the greedy strategies ask for
 that when the net runs on a GPU (:func:`uses_accelerator`), and their
 selection kernels, which take any array API array, then run there.
 
-The input may be any kind skorch accepts (see :mod:`skactive.probes._data`):
-an array of shape ``(n_samples, ...)`` (a table, images ``(n_samples, C, H,
-W)``, sequences), a dict of such arrays passed to the module as keyword
+The input may be any kind skorch accepts (see :func:`n_rows`,
+:func:`take_rows` and :func:`iter_chunks`): an array of shape
+``(n_samples, ...)`` (a table, images ``(n_samples, C, H, W)``,
+sequences), a dict of such arrays passed to the module as keyword
 arguments, or a map-style torch ``Dataset``. Arrays and memory maps are
 sliced in chunks of ``batch_size`` rows; a Dataset is read through a batched
 ``DataLoader``. Chunks are put on
@@ -23,25 +24,22 @@ torch's grad mode and every hook are restored even when an error is raised.
 
 One module per kind of probe:
 
-- :mod:`~skactive.probes._output`: predictions (:func:`network_output`);
-- :mod:`~skactive.probes._embedding`: the penultimate embedding, BADGE's
+- ``_output``: predictions (:func:`network_output`);
+- ``_embedding``: the penultimate embedding, BADGE's
   gradient embedding and LCMD's last-layer features;
-- :mod:`~skactive.probes._gradients`: input gradients (DAMI) and per-sample
+- ``_gradients``: input gradients (DAMI) and per-sample
   loss-gradient norms (EGL);
-- :mod:`~skactive.probes._gradient_features`: per-row gradients of one output
+- ``_gradient_features``: per-row gradients of one output
   with respect to every ``nn.Linear``, exact or sketched (LCMD's "grad"
   kernel);
-- :mod:`~skactive.probes._mc`: MC dropout with masks shared across rows;
-- :mod:`~skactive.probes._shap`: SHAP explanations (ALEX);
-- :mod:`~skactive.probes._discriminator`: DAL's labelled-vs-pool
-  discriminator on a representation;
-- :mod:`~skactive.probes._data`: the input kinds, counted, indexed and
+- ``_mc``: MC dropout with masks shared across rows;
+- ``_shap``: SHAP explanations (ALEX);
+- ``_data``: the input kinds, counted, indexed and
   chunked.
 """
 
 from ._data import concat_rows, flat_rows, is_dataset, iter_chunks, n_rows, take_rows
 from ._device import uses_accelerator
-from ._discriminator import DiscriminatorResult, discriminate
 from ._embedding import gradient_embedding, last_layer_features, penultimate_embedding
 from ._gradient_features import gradient_features
 from ._gradients import input_gradients, loss_gradient_norms
@@ -57,9 +55,7 @@ from ._shap import EXPLAINERS, shap_explanations
 
 __all__ = [
     "EXPLAINERS",
-    "DiscriminatorResult",
     "concat_rows",
-    "discriminate",
     "dropout_layers",
     "dropout_rates",
     "evaluating",

@@ -41,12 +41,32 @@ __all__ = [
 
 
 def is_dataset(X):
-    """Whether ``X`` is a torch ``Dataset`` (map-style: ``len`` and indexing)."""
+    """Whether ``X`` is a torch ``Dataset`` (map-style: ``len`` and indexing).
+
+    Parameters
+    ----------
+    X : object
+        Any input.
+
+    Returns
+    -------
+    is_dataset : bool
+    """
     return isinstance(X, Dataset)
 
 
 def n_rows(X):
-    """Number of rows of an array, tensor, DataFrame, list, dict of arrays or Dataset."""
+    """Number of rows of an array, tensor, DataFrame, list, dict of arrays or Dataset.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, ...), dict of such arrays or Dataset
+        Any input skorch accepts (a dict's arrays have as many rows each).
+
+    Returns
+    -------
+    n_rows : int
+    """
     if is_dataset(X):
         return len(X)
     if isinstance(X, Mapping):
@@ -94,6 +114,15 @@ def concat_rows(a, b):
     chain is extended, not nested; arrays or a dict joined to a Dataset
     become a Dataset of their rows); dicts are concatenated key by key;
     arrays with :func:`numpy.concatenate`.
+
+    Parameters
+    ----------
+    a, b : array-like of shape (n_a, ...) and (n_b, ...), dicts of such arrays or Datasets
+        Inputs of one kind (and row shape).
+
+    Returns
+    -------
+    rows : array of shape (n_a + n_b, ...), dict of such arrays or Dataset
     """
     if is_dataset(a) or is_dataset(b):
         parts = []

@@ -15,6 +15,20 @@ and ranking strategies (:class:`UtilityStrategy`) also have
 ``f(learner, X_pool, n)`` or one of the string aliases in
 :data:`STRATEGY_ALIASES`.
 
+A third-party strategy builds on the same base classes as the built-in
+ones, asks the probe layer (:mod:`skactive.probes`) for arrays and hands
+them to the NumPy kernels (:mod:`skactive.kernels`):
+
+- :class:`QueryStrategy`: implement :meth:`~QueryStrategy.query`;
+- :class:`UtilityStrategy`: implement :meth:`~UtilityStrategy.utility`, and
+  the top ``n`` rows are queried (with annotation costs too);
+- :class:`KCenterStrategy`: implement
+  :meth:`~KCenterStrategy.representation`, and greedy k-center runs on it
+  (as :class:`CoreSet` and :class:`DAMI`);
+- :class:`MCDropoutUtility`: implement
+  :meth:`~MCDropoutUtility.utility_from_samples`, a utility from a chunk of
+  MC-dropout samples (as :class:`BALD` and :class:`MaxVariance`).
+
 Writing a strategy
 ------------------
 A new strategy is one file and one line in :data:`STRATEGY_ALIASES`; the
@@ -66,13 +80,13 @@ from ._albl import ALBL
 from ._alex import ALEX
 from ._badge import BADGE
 from ._base import CallableStrategy, QueryStrategy, StrategyTags, UtilityStrategy
-from ._bayesian import BALD, BatchBALD, MaxVariance
+from ._bayesian import BALD, BatchBALD, MaxVariance, MCDropoutUtility
 from ._dal import DAL
 from ._deimos import DEIMOS
 from ._density import DensityWeighted
 from ._distributed import prefilter_query, query_dask_pool
 from ._egl import EGL
-from ._kcenter import DAMI, CoreSet
+from ._kcenter import DAMI, CoreSet, KCenterStrategy
 from ._lcmd import LCMD
 from ._probcover import ProbCover
 from ._random import Random
@@ -126,8 +140,10 @@ __all__ = [
     "DensityWeighted",
     "EGL",
     "Entropy",
+    "KCenterStrategy",
     "LCMD",
     "LeastConfidence",
+    "MCDropoutUtility",
     "Margin",
     "MaxVariance",
     "QueryStrategy",

@@ -17,74 +17,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
 from .. import probes
+from ..kernels import exp4p_log_weight_update, importance_weighted_accuracy
 from ._base import QueryStrategy
 from ._kcenter import CoreSet
 from ._uncertainty import LeastConfidence
 
-__all__ = ["ALBL", "exp4p_log_weight_update", "importance_weighted_accuracy"]
-
-
-def importance_weighted_accuracy(correct, weights):
-    """Self-normalised importance-weighted accuracy, in ``[0, 1]``.
-
-    ``Σ_τ W_τ [y_τ = f(x_τ)] / Σ_τ W_τ`` over the rows the bandit queried,
-    ``W_τ = 1 / p_τ`` the inverse of the probability with which row ``τ``
-    was drawn.
-
-    Parameters
-    ----------
-    correct : ndarray of shape (n_queried,), dtype bool
-        Whether the current model predicts each queried row's label.
-    weights : ndarray of shape (n_queried,)
-        Importance weights ``W_τ``.
-
-    Returns
-    -------
-    reward : float
-    """
-    weights = np.asarray(weights, dtype=np.float64)
-    return float(np.sum(weights * np.asarray(correct, dtype=np.float64)) / np.sum(weights))
-
-
-def exp4p_log_weight_update(advice, v_hat, draw_proba, p_min, n_actions, reward, horizon, delta):
-    """EXP4.P's update of the experts' log-weights after one reward.
-
-    Each draw ``t`` of a query is one EXP4.P step that receives the query's
-    reward ``r``: with ``r̂ = r / p_t`` the importance-weighted reward of the
-    drawn row, expert ``i`` gains
-
-    ``(p_min,t / 2) · (ξ_{t,i} r / p_t + v̂_{t,i} √(ln(N/δ) / (K_t T)))``
-
-    in log-weight, ``ξ_{t,i}`` the probability expert ``i`` gave to the drawn
-    row, ``v̂_{t,i} = Σ_x ξ_{t,i}(x) / q_t(x)`` and ``K_t`` the number of
-    rows it could draw from.
-
-    Parameters
-    ----------
-    advice : ndarray of shape (n_draws, n_experts)
-        ``ξ_{t,i}`` at the drawn row.
-    v_hat : ndarray of shape (n_draws, n_experts)
-    draw_proba : ndarray of shape (n_draws,)
-        ``p_t``, the probability of the drawn row.
-    p_min : ndarray of shape (n_draws,)
-    n_actions : ndarray of shape (n_draws,)
-        ``K_t``.
-    reward : float
-        ``r`` in ``[0, 1]``.
-    horizon : int
-        ``T``.
-    delta : float
-        ``δ``.
-
-    Returns
-    -------
-    increment : ndarray of shape (n_experts,)
-        What to add to the log-weights.
-    """
-    n_experts = advice.shape[1]
-    confidence = np.sqrt(np.log(n_experts / delta) / (n_actions * horizon))
-    gain = advice * (reward / draw_proba)[:, None] + v_hat * confidence[:, None]
-    return np.sum(p_min[:, None] / 2.0 * gain, axis=0)
+__all__ = ["ALBL"]
 
 
 class ALBL(QueryStrategy):
@@ -105,7 +43,7 @@ class ALBL(QueryStrategy):
     has queried, each weighted by ``W = 1 / q_t`` of its draw (Hsu & Lin's
     IW-ACC, an unbiased estimate of the accuracy on the data the rows were
     drawn from). The weights then take EXP4.P's update
-    (:func:`exp4p_log_weight_update`).
+    (:func:`skactive.kernels.exp4p_log_weight_update`).
 
     State (set by :meth:`query` on the learner's ``query_strategy_``, so it
     follows the fitted learner, is reset by ``fit`` and survives pickling):

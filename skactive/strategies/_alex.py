@@ -14,60 +14,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .. import probes
-from .._selection import top_k
+from ..kernels import explanation_distribution, mean_kl_divergence, top_k
 from ..probes import EXPLAINERS, shap_explanations
 from ._base import QueryStrategy, RealInterval
 
-__all__ = ["ALEX", "explanation_distribution", "mean_kl_divergence"]
-
-
-def explanation_distribution(phi, eps=1e-8):
-    """Turn explanation vectors into distributions over the features.
-
-    ``e_j = (|φ_j| + ε) / Σ_k (|φ_k| + ε)``: the absolute SHAP values,
-    shifted by ``ε`` so that every entry is positive (a zero explanation
-    becomes the uniform distribution) and normalised to sum to 1.
-
-    Parameters
-    ----------
-    phi : ndarray of shape (n_samples, n_features)
-        Explanation vectors.
-    eps : float, default=1e-8
-        The shift ``ε``.
-
-    Returns
-    -------
-    e : ndarray of shape (n_samples, n_features), dtype float64
-    """
-    e = np.abs(np.asarray(phi, dtype=np.float64)) + eps
-    e /= e.sum(axis=1, keepdims=True)
-    return e
-
-
-def mean_kl_divergence(E_candidates, E_labelled):
-    """Mean KL divergence of each candidate's distribution from the labelled ones.
-
-    ``d̄(u) = (1/|S|) Σ_{x ∈ S} KL(e_u ‖ e_x) = Σ_j e_uj log e_uj −
-    e_u · (1/|S|) Σ_{x ∈ S} log e_x``: the mean over the labelled rows only
-    enters through the mean of their log-distributions, so all candidates
-    are scored in one matrix-vector product, in ``O((|C| + |S|) d)`` time
-    and memory, never forming the ``|C| × |S|`` divergences.
-
-    Parameters
-    ----------
-    E_candidates : ndarray of shape (n_candidates, n_features)
-        Positive distributions (rows summing to 1).
-    E_labelled : ndarray of shape (n_labelled, n_features)
-        Positive distributions (rows summing to 1).
-
-    Returns
-    -------
-    divergence : ndarray of shape (n_candidates,), dtype float64
-    """
-    mean_log_labelled = np.log(E_labelled).mean(axis=0)
-    return np.einsum("ij,ij->i", E_candidates, np.log(E_candidates)) - (
-        E_candidates @ mean_log_labelled
-    )
+__all__ = ["ALEX"]
 
 
 class ALEX(QueryStrategy):
@@ -122,7 +73,7 @@ class ALEX(QueryStrategy):
       the other.
     - **Normalisation.** SHAP values are signed and do not sum to 1; the
       distribution is ``e = (|φ| + ε) / Σ (|φ| + ε)``, ``ε = eps``
-      (:func:`explanation_distribution`), so the KL divergence is finite
+      (:func:`skactive.kernels.explanation_distribution`), so the KL divergence is finite
       even for an all-zero explanation.
     - **Direction of the divergence.** ``KL(e(x_u) ‖ e(x))``, the candidate
       first, as Algorithm 1 writes ``KLD(φ·x_u, φ·x)``.
@@ -142,7 +93,7 @@ class ALEX(QueryStrategy):
     row, which on a small network costs more than the arithmetic.
 
     The labelled rows are explained once per query, and the mean divergence
-    of all candidates is one vectorised step (:func:`mean_kl_divergence`).
+    of all candidates is one vectorised step (:func:`skactive.kernels.mean_kl_divergence`).
     shap leaves the network exactly as it found it (see
     :mod:`skactive.probes`). Classifiers only.
 

@@ -10,7 +10,7 @@ References
 from sklearn.utils import check_random_state
 
 from .. import probes
-from .._selection import kmeans_pp_factored
+from ..kernels import kmeans_pp_factored
 from ._base import QueryStrategy
 
 __all__ = ["BADGE"]
@@ -29,7 +29,7 @@ class BADGE(QueryStrategy):
     3. k-means++ seeding on ``{g_x}`` picks the batch.
 
     The embeddings are kept in that factored form and k-means++ uses the
-    factored squared distance (:func:`skactive._selection.kmeans_pp_factored`),
+    factored squared distance (:func:`skactive.kernels.kmeans_pp_factored`),
     so memory is ``O(n_samples · (n_classes + n_hidden))``, never
     ``O(n_samples · n_classes · n_hidden)``.
 

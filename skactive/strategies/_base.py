@@ -52,8 +52,7 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
 )
 
-from .._costs import select_by_cost
-from .._selection import top_k
+from ..kernels import select_by_cost, top_k
 
 __all__ = ["QueryStrategy", "StrategyTags", "UtilityStrategy", "CallableStrategy", "RealInterval"]
 
@@ -319,7 +318,7 @@ class UtilityStrategy(QueryStrategy):
 
     Subclasses implement :meth:`utility`; :meth:`query` returns the ``n``
     rows of highest utility, largest first, ties broken at random through
-    ``random_state`` (see :func:`skactive._selection.top_k`).
+    ``random_state`` (see :func:`skactive.kernels.top_k`).
 
     Given annotation ``costs`` (one per pool row), :meth:`query` ranks rows
     by return on investment instead, ``(utility - floor) / cost`` (Settles,

@@ -4,7 +4,7 @@ Each reads ``J`` stochastic forward passes of the network with dropout on
 (Gal and Ghahramani, 2016) from the probe layer
 (:func:`skactive.probes.iter_mc_dropout_output`), with the dropout masks
 shared across pool rows and drawn from the query's ``random_state``, and
-hands them to a NumPy kernel (:mod:`skactive._bayes_kernels`). The network
+hands them to a NumPy kernel (:mod:`skactive.kernels`). The network
 needs at least one dropout layer; a network without one is refused with a
 ``ValueError``.
 
@@ -21,11 +21,11 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
-from .. import _bayes_kernels, probes
-from .._selection import top_k
+from .. import probes
+from ..kernels import bald, batchbald_greedy, mc_variance, top_k
 from ._base import QueryStrategy, UtilityStrategy
 
-__all__ = ["BALD", "BatchBALD", "MaxVariance"]
+__all__ = ["BALD", "BatchBALD", "MCDropoutUtility", "MaxVariance"]
 
 
 def _int_at_least(minimum):
@@ -44,8 +44,37 @@ def _mask_seed(rng):
     return int(rng.randint(np.iinfo(np.int32).max))
 
 
-class _MCUtility(UtilityStrategy):
-    """A utility computed chunk by chunk from MC-dropout samples."""
+class MCDropoutUtility(UtilityStrategy):
+    """Base class of ranking strategies scored from MC-dropout samples.
+
+    :meth:`utility` reads ``J = n_mc_samples`` stochastic forward passes of
+    the network with dropout on, chunk by chunk from the probe layer
+    (:func:`skactive.probes.iter_mc_dropout_output`, the dropout masks shared
+    across pool rows and seeded from ``random_state``), and hands each chunk
+    to :meth:`utility_from_samples`; :meth:`query` returns the ``n`` rows of
+    highest utility (:func:`skactive.kernels.top_k`). A new strategy of this
+    family sets an ``n_mc_samples`` parameter and implements
+    :meth:`utility_from_samples` alone, as :class:`BALD` (mutual
+    information) and :class:`MaxVariance` (predictive variance) do; one that
+    needs class probabilities also overrides :meth:`check_learner`.
+
+    Examples
+    --------
+    >>> from skactive.kernels import predictive_entropy
+    >>> from skactive.strategies import MCDropoutUtility
+    >>> class MCEntropy(MCDropoutUtility):
+    ...     def __init__(self, n_mc_samples=20):
+    ...         self.n_mc_samples = n_mc_samples
+    ...
+    ...     def check_learner(self, learner):
+    ...         self._require_classifier(learner)
+    ...
+    ...     @staticmethod
+    ...     def utility_from_samples(samples):
+    ...         return predictive_entropy(samples)
+    >>> MCEntropy()
+    MCEntropy()
+    """
 
     _parameter_constraints = {"n_mc_samples": _N_MC_SAMPLES}
     _parameter_messages = {"n_mc_samples": _N_MC_SAMPLES_MESSAGE}
@@ -71,7 +100,7 @@ class _MCUtility(UtilityStrategy):
         -------
         utility : ndarray of shape (n_samples,)
         """
-        self._check(learner)
+        self.check_learner(learner)
         n_mc = int(self.n_mc_samples)
         utility = np.empty(probes.n_rows(X_pool), dtype=np.float64)
         chunks = probes.iter_mc_dropout_output(
@@ -84,11 +113,38 @@ class _MCUtility(UtilityStrategy):
         # closing: dropout and grad mode are put back even if a chunk's utility raises.
         with closing(chunks):
             for start, samples in chunks:
-                utility[start : start + samples.shape[1]] = self._from_samples(samples)
+                utility[start : start + samples.shape[1]] = self.utility_from_samples(samples)
         return utility
 
-    def _check(self, learner):
-        pass
+    def check_learner(self, learner):
+        """Refuse a learner the utility cannot use, before any forward pass.
+
+        Does nothing by default; a strategy that needs class probabilities
+        raises the ``ValueError`` of a regressor here.
+
+        Parameters
+        ----------
+        learner : ActiveLearner
+            A fitted learner.
+        """
+
+    @staticmethod
+    def utility_from_samples(samples):
+        """One utility per row of a chunk of MC-dropout samples (the hook to implement).
+
+        Parameters
+        ----------
+        samples : ndarray of shape (n_mc_samples, n_chunk, n_outputs)
+            The ``J`` passes over one chunk of pool rows: class
+            probabilities for a classifier, outputs for a regressor, the
+            same dropout masks for every row.
+
+        Returns
+        -------
+        utility : ndarray of shape (n_chunk,)
+            Larger is more useful to label.
+        """
+        raise NotImplementedError
 
     def query(self, learner, X_pool, n, random_state=None):
         rng = check_random_state(random_state)
@@ -98,7 +154,7 @@ class _MCUtility(UtilityStrategy):
     query.__doc__ = QueryStrategy.query.__doc__
 
 
-class BALD(_MCUtility):
+class BALD(MCDropoutUtility):
     """Bayesian Active Learning by Disagreement with MC dropout.
 
     Utility: the mutual information between a row's label and the network
@@ -129,8 +185,10 @@ class BALD(_MCUtility):
     def __init__(self, n_mc_samples=50):
         self.n_mc_samples = n_mc_samples
 
-    def _check(self, learner):
+    def check_learner(self, learner):
         self._require_classifier(learner)
+
+    check_learner.__doc__ = MCDropoutUtility.check_learner.__doc__
 
     def __strategy_tags__(self):
         tags = super().__strategy_tags__()
@@ -138,12 +196,12 @@ class BALD(_MCUtility):
         return tags
 
     @staticmethod
-    def _from_samples(samples):
+    def utility_from_samples(samples):
         """(J, n_chunk, C) probabilities -> (n_chunk,) mutual information."""
-        return _bayes_kernels.bald(samples)
+        return bald(samples)
 
 
-class MaxVariance(_MCUtility):
+class MaxVariance(MCDropoutUtility):
     """Maximum MC-dropout predictive variance.
 
     Utility: the variance over ``J`` MC-dropout passes of the network's
@@ -169,9 +227,9 @@ class MaxVariance(_MCUtility):
         self.n_mc_samples = n_mc_samples
 
     @staticmethod
-    def _from_samples(samples):
+    def utility_from_samples(samples):
         """(J, n_chunk, C) outputs -> (n_chunk,) summed variance."""
-        return _bayes_kernels.mc_variance(samples)
+        return mc_variance(samples)
 
 
 class BatchBALD(QueryStrategy):
@@ -191,7 +249,7 @@ class BatchBALD(QueryStrategy):
     candidate's conditional entropy is averaged over the same
     configurations' posteriors, which removes the estimator's largest
     sources of noise as the batch grows (see
-    :func:`skactive._bayes_kernels.batchbald_greedy`). Rows whose last
+    :func:`skactive.kernels.batchbald_greedy`). Rows whose last
     gain shows they cannot win a step are not scored again (lazy greedy on
     the submodular joint mutual information; identical picks on the exact
     path). With ``n=1`` it is :class:`BALD`. Memory stays bounded by
@@ -256,9 +314,7 @@ class BatchBALD(QueryStrategy):
             batch_size=learner.pool_batch_size,
             random_state=_mask_seed(rng),
         )
-        indices, _ = _bayes_kernels.batchbald_greedy(
-            probs, n, n_configurations=n_configurations, random_state=rng
-        )
+        indices, _ = batchbald_greedy(probs, n, n_configurations=n_configurations, random_state=rng)
         return indices
 
     query.__doc__ = QueryStrategy.query.__doc__

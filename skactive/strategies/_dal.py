@@ -13,8 +13,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
 from .. import probes
-from .._selection import top_k
-from ..probes._discriminator import _check_parameters, discriminate
+from .._nets_discriminator import _check_parameters, discriminate
+from ..kernels import top_k
 from ._base import QueryStrategy, RealInterval
 
 __all__ = ["DAL"]
@@ -36,7 +36,8 @@ class DAL(QueryStrategy):
     The discriminator is an MLP with ReLU activations trained with the log
     loss, class weights making the labelled and pool rows weigh the same,
     until its training accuracy reaches ``accuracy_threshold`` (§4.3) or
-    ``max_epochs`` have run (see :func:`skactive.probes.discriminate`).
+    ``max_epochs`` have run (a training loop of the model layer, beside
+    :mod:`skactive.nets`).
     It is seeded from ``random_state`` and never touches the task network.
     Only the representation is used, so DAL works for classifiers and
     regressors alike.
@@ -103,7 +104,7 @@ class DAL(QueryStrategy):
     Choices the paper leaves open: the representation is standardised
     before training; training accuracy is the running accuracy over each
     epoch; within a part, ties in ``P(u | Ψ(x))`` are broken at random
-    (:func:`skactive._selection.top_k`), so a representation that cannot
+    (:func:`skactive.kernels.top_k`), so a representation that cannot
     tell rows apart gives a uniformly random choice.
 
     References
@@ -200,7 +201,7 @@ class DAL(QueryStrategy):
                 lr=self.lr,
                 device=net.device,
             )
-            picked = candidates[top_k(result.proba_unlabelled, k, rng)]
+            picked = candidates[top_k(result.proba_unlabeled, k, rng)]
             moved.extend(picked.tolist())
             remaining = np.setdiff1d(remaining, picked, assume_unique=True)
         return np.asarray(moved, dtype=np.int64)

@@ -14,7 +14,8 @@ from sklearn.base import is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
 
-from .. import _bayes_kernels, probes
+from .. import probes
+from ..kernels import deimos_expected_improvement, deimos_factor, deimos_greedy
 from ._base import QueryStrategy, RealInterval
 from ._bayesian import _N_MC_SAMPLES, _N_MC_SAMPLES_MESSAGE, _int_at_least, _mask_seed
 
@@ -68,7 +69,7 @@ class DEIMOS(QueryStrategy):
 
     ``V`` is kept in its ``J``-dimensional low-rank form
     ``B G Bᵀ + τ⁻¹ I`` with a ``J × J`` core ``G`` updated per pick (see
-    :func:`skactive._bayes_kernels.deimos_greedy`): a query costs
+    :func:`skactive.kernels.deimos_greedy`): a query costs
     ``O(n S C J²)`` time and ``O(S C J)`` memory, never the
     ``(S C) × (S C)`` matrix.
 
@@ -232,9 +233,9 @@ class DEIMOS(QueryStrategy):
             np.argsort(np.argsort(~is_pool, kind="stable"), kind="stable"),
         )
 
-        factor = _bayes_kernels.deimos_factor(self._samples(learner, X_samp, _mask_seed(rng)))
+        factor = deimos_factor(self._samples(learner, X_samp, _mask_seed(rng)))
         noise, smoothing = self._noise_and_smoothing(learner, factor)
-        chosen, _ = _bayes_kernels.deimos_greedy(
+        chosen, _ = deimos_greedy(
             factor, np.flatnonzero(is_pool), n, noise=noise, smoothing=smoothing
         )
         return sample[chosen].astype(np.int64)
@@ -266,8 +267,8 @@ class DEIMOS(QueryStrategy):
         rng = check_random_state(random_state)
         X_labeled = learner.network_input(learner.X_labeled_)
         X_samp = probes.concat_rows(X_pool, X_labeled)
-        factor = _bayes_kernels.deimos_factor(self._samples(learner, X_samp, _mask_seed(rng)))
+        factor = deimos_factor(self._samples(learner, X_samp, _mask_seed(rng)))
         noise, smoothing = self._noise_and_smoothing(learner, factor)
-        return _bayes_kernels.deimos_expected_improvement(
+        return deimos_expected_improvement(
             factor, np.arange(probes.n_rows(X_pool)), noise=noise, smoothing=smoothing
         )

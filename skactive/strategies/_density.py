@@ -14,12 +14,11 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import is_classifier
 from sklearn.cluster import KMeans
-from sklearn.metrics import pairwise_distances_argmin_min
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .. import probes
-from .._selection import top_k
+from ..kernels import density_weighted_score, top_k
 from ._base import RealInterval, UtilityStrategy
 
 __all__ = ["DensityWeighted"]
@@ -125,14 +124,11 @@ class DensityWeighted(UtilityStrategy):
         c = min(self._n_clusters(learner), probes.n_rows(X_pool))
         seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
         Z_pool = self._represent(learner, X_pool)
-        Z_labelled = self._represent(learner, learner.network_input(learner.X_labeled_))
+        Z_labeled = self._represent(learner, learner.network_input(learner.X_labeled_))
         kmeans = KMeans(n_clusters=c, n_init=3, random_state=seed).fit(Z_pool)
-        centres = kmeans.cluster_centers_.astype(np.float64)
-        d_centre = np.linalg.norm(Z_pool.astype(np.float64) - centres[kmeans.labels_], axis=1)
-        _, d_labelled = pairwise_distances_argmin_min(Z_pool, Z_labelled)
-        scale = d_centre.mean()
-        weight = (1.0 + d_centre / scale) ** (-beta) if scale > 0 else np.ones_like(d_centre)
-        return d_labelled.astype(np.float64) * weight
+        return density_weighted_score(
+            Z_pool, Z_labeled, kmeans.cluster_centers_, kmeans.labels_, beta
+        )
 
     utility.__doc__ = UtilityStrategy.utility.__doc__
 

@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ._base import strategy_tags
-from ._bayesian import _mask_seed, _MCUtility
+from ._bayesian import MCDropoutUtility, _mask_seed
 
 __all__ = ["is_dask_array", "prefilter_query", "query_dask_pool"]
 
@@ -112,7 +112,7 @@ def query_dask_pool(learner, X_pool, n, random_state):
     X_pool = X_pool.rechunk({i: -1 for i in range(1, X_pool.ndim)})
     # The query's random stream, drawn as the in-memory query draws it.
     rng = check_random_state(random_state)
-    mask_seed = _mask_seed(rng) if isinstance(strategy, _MCUtility) else None
+    mask_seed = _mask_seed(rng) if isinstance(strategy, MCDropoutUtility) else None
     order = rng.permutation(n_pool)  # top_k's tie-breaking relabelling
 
     blocks = X_pool.to_delayed().reshape(-1)

@@ -2,7 +2,7 @@
 
 Both strategies cover the labelled and pool rows with balls as small as
 possible in some representation space, picking pool rows furthest-first
-(:func:`skactive._selection.k_center_greedy`); they differ only in the
+(:func:`skactive.kernels.k_center_greedy`); they differ only in the
 representation: the penultimate embedding for Core-Set, the local
 interpretation ``∂ŷ/∂x`` for DAMI.
 
@@ -17,17 +17,39 @@ References
 from sklearn.utils import check_random_state
 
 from .. import probes
-from .._selection import k_center_greedy
+from ..kernels import k_center_greedy
 from ._base import QueryStrategy, differentiated_output
 
-__all__ = ["CoreSet", "DAMI"]
+__all__ = ["CoreSet", "DAMI", "KCenterStrategy"]
 
 
-class _KCenterStrategy(QueryStrategy):
-    """Greedy k-center over pool rows, the labelled rows acting as centres."""
+class KCenterStrategy(QueryStrategy):
+    """Base class of greedy k-center strategies: a representation, then furthest-first.
+
+    :meth:`query` represents the labeled rows and the pool with
+    :meth:`representation` and picks ``n`` pool rows by greedy k-center
+    (:func:`skactive.kernels.k_center_greedy`), the labeled rows acting as
+    the initial centres: each pick is the pool row furthest from its nearest
+    centre, and becomes a centre. A new strategy of this family subclasses
+    it and implements :meth:`representation` alone, asking the probe layer
+    (:mod:`skactive.probes`) for the arrays, as :class:`CoreSet` (the
+    penultimate embedding) and :class:`DAMI` (input gradients) do.
+
+    Examples
+    --------
+    >>> from skactive import probes
+    >>> from skactive.strategies import KCenterStrategy
+    >>> class LogitCoreSet(KCenterStrategy):
+    ...     def representation(self, learner, X):
+    ...         return probes.network_output(
+    ...             learner.network_, X, batch_size=learner.pool_batch_size
+    ...         )
+    >>> LogitCoreSet()
+    LogitCoreSet()
+    """
 
     def representation(self, learner, X):
-        """The representation the k-center search runs on.
+        """The representation the k-center search runs on (the hook to implement).
 
         Parameters
         ----------
@@ -47,14 +69,14 @@ class _KCenterStrategy(QueryStrategy):
         raise NotImplementedError
 
     def query(self, learner, X_pool, n, random_state=None):
-        labelled = self.representation(learner, learner.network_input(learner.X_labeled_))
+        labeled = self.representation(learner, learner.network_input(learner.X_labeled_))
         pool = self.representation(learner, X_pool)
-        return k_center_greedy(pool, n, labelled, check_random_state(random_state))
+        return k_center_greedy(pool, n, labeled, check_random_state(random_state))
 
     query.__doc__ = QueryStrategy.query.__doc__
 
 
-class CoreSet(_KCenterStrategy):
+class CoreSet(KCenterStrategy):
     """Core-Set selection by greedy k-center (Sener & Savarese, 2018).
 
     The rows are represented by the network's penultimate embedding ``h(x)``
@@ -97,10 +119,10 @@ class CoreSet(_KCenterStrategy):
             net, X, batch_size=learner.pool_batch_size, on_device=probes.uses_accelerator(net)
         )
 
-    representation.__doc__ = _KCenterStrategy.representation.__doc__
+    representation.__doc__ = KCenterStrategy.representation.__doc__
 
 
-class DAMI(_KCenterStrategy):
+class DAMI(KCenterStrategy):
     """Deep Active learning by Model Interpretability (Liu et al., 2020).
 
     Algorithm 1 of the paper, one round: the local interpretation ``I(x) =
@@ -161,4 +183,4 @@ class DAMI(_KCenterStrategy):
             on_device=probes.uses_accelerator(net),
         )
 
-    representation.__doc__ = _KCenterStrategy.representation.__doc__
+    representation.__doc__ = KCenterStrategy.representation.__doc__

@@ -14,7 +14,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .. import probes
-from .._lcmd_kernels import gaussian_sketch, lcmd_greedy, scale_factor
+from ..kernels import gaussian_sketch, lcmd_greedy, scale_factor
 from ._base import QueryStrategy, differentiated_output
 
 __all__ = ["LCMD"]
@@ -42,7 +42,7 @@ class LCMD(QueryStrategy):
       P`` for ``ll``, and for ``grad`` a sketch computed layer by layer that
       never forms the per-row gradient; then scaling by ``λ = 1 / mean k(x,
       x)`` over the labelled rows (``k → scale(X_train)``);
-    - **selection**: LCMD (:func:`skactive._lcmd_kernels.lcmd_greedy`). With
+    - **selection**: LCMD (:func:`skactive.kernels.lcmd_greedy`). With
       the distance ``d(x, x')² = k(x, x) + k(x', x') − 2 k(x, x')``, every pool
       row belongs to the cluster of its nearest centre; each step takes the
       cluster whose squared distances to its centre sum highest and picks its
@@ -82,7 +82,7 @@ class LCMD(QueryStrategy):
       labelled rows.
     - **Ties** (equidistant centres, clusters of equal sum, candidates at
       equal distance) go to the older centre, to all tied clusters, and to
-      the lowest pool index; see :func:`~skactive._lcmd_kernels.lcmd_greedy`.
+      the lowest pool index; see :func:`~skactive.kernels.lcmd_greedy`.
     - **Classifiers.** The paper treats regression with one output. For a
       network with several outputs the gradient of each output with respect
       to the final layer is ``(h, 1)`` in that output's row, so the

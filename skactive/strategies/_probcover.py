@@ -14,7 +14,7 @@ from sklearn.cluster import KMeans
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._coverage import ball_graph, max_coverage_greedy, purity_radius
+from ..kernels import ball_graph, max_coverage_greedy, purity_radius
 from ._base import QueryStrategy
 from ._typiclust import labelled_and_pool, seed_from
 
@@ -42,7 +42,7 @@ class ProbCover(QueryStrategy):
     data with as many clusters as classes. That is the default
     (``delta=None``): k-means (``random_state``) with ``n_clusters`` clusters
     (None: the number of classes of a classifier) over ``L ∪ U``, and the
-    exact largest such ``δ`` (:func:`skactive._coverage.purity_radius`;
+    exact largest such ``δ`` (:func:`skactive.kernels.purity_radius`;
     the paper searches a grid of values). Give ``delta`` to fix it.
 
     Other choices:

@@ -3,7 +3,7 @@
 from sklearn.utils import check_random_state
 
 from .. import probes
-from .._costs import greedy_within_budget
+from ..kernels import greedy_within_budget
 from ._base import QueryStrategy
 
 __all__ = ["Random"]

@@ -22,7 +22,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from .. import probes
-from .._stochastic import (
+from ..kernels import (
     gumbel_top_k,
     power_log_weights,
     softmax_log_weights,

@@ -14,7 +14,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .. import probes
-from .._coverage import typiclust_select
+from ..kernels import typiclust_select
 from ._base import QueryStrategy
 
 __all__ = ["TypiClust"]

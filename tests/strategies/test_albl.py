@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from skactive import ActiveLearner
+from skactive.kernels import exp4p_log_weight_update
 from skactive.strategies import ALBL, CoreSet, LeastConfidence, Random
-from skactive.strategies._albl import exp4p_log_weight_update
 
 from ..conftest import make_classifier_net, make_regressor_net
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from skactive import ActiveLearner
+from skactive.kernels import explanation_distribution, mean_kl_divergence
 from skactive.strategies import ALEX, _alex
-from skactive.strategies._alex import explanation_distribution, mean_kl_divergence
 
 from ..conftest import make_classifier_net, make_regressor_net
 

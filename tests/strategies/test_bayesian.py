@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from skactive import ActiveLearner, probes
-from skactive._bayes_kernels import bald, batchbald_greedy, mc_variance
+from skactive.kernels import bald, batchbald_greedy, mc_variance
 from skactive.strategies import BALD, DEIMOS, BatchBALD, MaxVariance
 
 from ..conftest import make_classifier_net, make_regressor_net, make_three_classes

@@ -334,7 +334,7 @@ def test_query_restores_the_network_when_the_strategy_raises(
 
 @pytest.mark.parametrize(
     "strategy, method",
-    [(Entropy(), "_from_proba"), (BALD(n_mc_samples=10), "_from_samples")],
+    [(Entropy(), "_from_proba"), (BALD(n_mc_samples=10), "utility_from_samples")],
     ids=["Entropy", "BALD"],
 )
 def test_query_restores_the_network_when_the_strategy_raises_between_chunks(

@@ -6,7 +6,7 @@ from scipy.spatial.distance import cdist
 from sklearn.cluster import KMeans
 
 from skactive import ActiveLearner
-from skactive._coverage import typicality
+from skactive.kernels import typicality
 from skactive.strategies import CoreSet, ProbCover, TypiClust
 
 from ..conftest import make_classifier_net, make_regressor_net

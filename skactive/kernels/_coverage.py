@@ -4,7 +4,7 @@ Pure NumPy (and SciPy's sparse matrices), no torch, no input validation:
 prior validation of data is assumed (finite floating arrays of the documented
 shapes, counts within range).
 
-Rows are numbered as the strategies stack them: the ``n_labelled`` labelled
+Rows are numbered as the strategies stack them: the ``n_labeled`` labeled
 rows first, then the pool rows; a pick is returned as an index into the pool.
 Distances are Euclidean, computed directly (``scipy.spatial.distance.cdist``,
 no ``‖a‖² + ‖b‖² − 2a·b`` expansion, so that the radius chosen from one
@@ -68,11 +68,11 @@ def typicality(X, n_neighbors):
 
 
 def typiclust_select(
-    clusters_labelled, clusters_pool, Z_pool, n, *, n_neighbors, min_cluster_size, random_state
+    clusters_labeled, clusters_pool, Z_pool, n, *, n_neighbors, min_cluster_size, random_state
 ):
     """TypiClust's selection: the most typical pool row of each largest uncovered cluster.
 
-    Each pick takes the cluster that holds the fewest labelled (and already
+    Each pick takes the cluster that holds the fewest labeled (and already
     picked) rows, the largest among those (Hacohen et al., 2022, §3.2,
     Algorithm 1), skipping clusters of at most ``min_cluster_size`` rows
     while a larger one has pool rows left; from it the pool row of highest
@@ -84,8 +84,8 @@ def typiclust_select(
 
     Parameters
     ----------
-    clusters_labelled : ndarray of shape (n_labelled,), dtype int
-        Cluster of each labelled row, in ``[0, n_clusters)``.
+    clusters_labeled : ndarray of shape (n_labeled,), dtype int
+        Cluster of each labeled row, in ``[0, n_clusters)``.
     clusters_pool : ndarray of shape (n_pool,), dtype int
         Cluster of each pool row.
     Z_pool : ndarray of shape (n_pool, n_dims)
@@ -95,7 +95,7 @@ def typiclust_select(
     n_neighbors : int
         ``K`` of the typicality, ``>= 1``.
     min_cluster_size : int
-        Clusters of at most this many rows (labelled and pool) are used
+        Clusters of at most this many rows (labeled and pool) are used
         only once no larger cluster has pool rows left.
     random_state : numpy.random.RandomState
         Breaks ties between equally covered clusters of equal size and
@@ -106,11 +106,11 @@ def typiclust_select(
     indices : ndarray of shape (n,), dtype int64
         Distinct pool indices in selection order.
     """
-    n_clusters = int(max(clusters_labelled.max(initial=-1), clusters_pool.max())) + 1
-    sizes = np.bincount(clusters_labelled, minlength=n_clusters) + np.bincount(
+    n_clusters = int(max(clusters_labeled.max(initial=-1), clusters_pool.max())) + 1
+    sizes = np.bincount(clusters_labeled, minlength=n_clusters) + np.bincount(
         clusters_pool, minlength=n_clusters
     )
-    covered = np.bincount(clusters_labelled, minlength=n_clusters)
+    covered = np.bincount(clusters_labeled, minlength=n_clusters)
     left = np.bincount(clusters_pool, minlength=n_clusters)
     small = sizes <= min_cluster_size
     tie_break = random_state.permutation(n_clusters)
@@ -121,7 +121,7 @@ def typiclust_select(
         if np.any(usable & ~small):
             usable &= ~small
         candidates = np.flatnonzero(usable)
-        # Fewest labelled rows first, then the largest, then the random order.
+        # Fewest labeled rows first, then the largest, then the random order.
         best = np.lexsort((tie_break[candidates], -sizes[candidates], covered[candidates]))[0]
         cluster = candidates[best]
         rows = np.flatnonzero(available & (clusters_pool == cluster))
@@ -209,10 +209,10 @@ def ball_graph(Z, delta):
     return (graph + graph.T).tocsr()
 
 
-def max_coverage_greedy(graph, n_labelled, n, random_state, return_gains=False):
+def max_coverage_greedy(graph, n_labeled, n, random_state, return_gains=False):
     """Greedy max coverage: each pick covers the most rows not covered yet.
 
-    The labelled rows' balls cover first; then, ``n`` times, the pool row
+    The labeled rows' balls cover first; then, ``n`` times, the pool row
     whose ball holds the most uncovered rows is picked and its rows marked
     covered (Yehuda et al., 2022, §4.2, Algorithm 1: "remove all incoming
     edges to covered vertices"). Ties go to a random row among the best. Once
@@ -228,12 +228,12 @@ def max_coverage_greedy(graph, n_labelled, n, random_state, return_gains=False):
     Parameters
     ----------
     graph : scipy.sparse.csr_matrix of shape (n_rows, n_rows), dtype bool
-        Symmetric coverage graph (:func:`ball_graph`) over the labelled rows
+        Symmetric coverage graph (:func:`ball_graph`) over the labeled rows
         followed by the pool rows.
-    n_labelled : int
-        Number of labelled rows (the first rows of ``graph``).
+    n_labeled : int
+        Number of labeled rows (the first rows of ``graph``).
     n : int
-        Number of picks, ``1 <= n <= n_rows - n_labelled``.
+        Number of picks, ``1 <= n <= n_rows - n_labeled``.
     random_state : numpy.random.RandomState
         Breaks ties.
     return_gains : bool, default=False
@@ -242,19 +242,19 @@ def max_coverage_greedy(graph, n_labelled, n, random_state, return_gains=False):
     Returns
     -------
     indices : ndarray of shape (n,), dtype int64
-        Distinct pool indices (``row - n_labelled``) in selection order.
+        Distinct pool indices (``row - n_labeled``) in selection order.
     gains : ndarray of shape (n,), dtype int64
         Only with ``return_gains``: the rows each pick newly covered (0 for
         the random picks after full coverage).
     """
     n_rows = graph.shape[0]
     covered = np.zeros(n_rows, dtype=bool)
-    if n_labelled:
-        covered[graph[:n_labelled].indices] = True
+    if n_labeled:
+        covered[graph[:n_labeled].indices] = True
     uncovered = np.flatnonzero(~covered)
     # Uncovered rows in each row's ball (the graph is symmetric).
     gain = np.asarray(graph[uncovered].sum(axis=0)).ravel().astype(np.int64)
-    gain[:n_labelled] = -1  # labelled rows are no candidates
+    gain[:n_labeled] = -1  # labeled rows are no candidates
     picks = np.empty(n, dtype=np.int64)
     gains = np.zeros(n, dtype=np.int64)
     step = 0
@@ -274,5 +274,5 @@ def max_coverage_greedy(graph, n_labelled, n, random_state, return_gains=False):
     if step < n:
         rest = np.flatnonzero(gain == 0)  # unpicked pool rows, all covered
         picks[step:] = random_state.choice(rest, n - step, replace=False)
-    picks -= n_labelled
+    picks -= n_labeled
     return (picks, gains) if return_gains else picks

@@ -4,8 +4,9 @@ Discriminative Active Learning (Gissin & Shalev-Shwartz, 2019) trains a
 binary classifier that tells labelled rows (``l``) from pool rows (``u``) on
 the learned representation of the task network, and asks for the rows it
 finds most surely unlabelled. The training loop lives here, with the rest of
-the torch code; the strategy (:class:`skactive.strategies.DAL`) only hands
-over arrays and gets probabilities back.
+the torch code of the model layer (beside :mod:`skactive.nets`); the
+strategy (:class:`skactive.strategies.DAL`) only hands over arrays and gets
+probabilities back. It trains a model, so it is not among the probes.
 
 The discriminator is a fresh multi-layer perceptron built and trained inside
 :func:`skactive.probes.seeded_torch`, so its initialisation and the order of
@@ -24,13 +25,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._output import seeded_torch
+from .probes import seeded_torch
 
 __all__ = ["DiscriminatorResult", "discriminate"]
 
 #: What :func:`discriminate` returns.
 DiscriminatorResult = namedtuple(
-    "DiscriminatorResult", ["proba_unlabelled", "n_epochs", "train_accuracy"]
+    "DiscriminatorResult", ["proba_unlabeled", "n_epochs", "train_accuracy"]
 )
 
 
@@ -65,7 +66,7 @@ def _check_parameters(hidden_layer_sizes, max_epochs, accuracy_threshold, batch_
 
 
 def discriminate(
-    Z_labelled,
+    Z_labeled,
     Z_pool,
     *,
     seed,
@@ -80,7 +81,7 @@ def discriminate(
     """Train a labelled-vs-pool discriminator and score the pool rows.
 
     A fresh MLP (``Linear -> ReLU`` per hidden layer, then one logit) is
-    trained on the rows of ``Z_labelled`` (label ``l``) and ``Z_pool`` (label
+    trained on the rows of ``Z_labeled`` (label ``l``) and ``Z_pool`` (label
     ``u``) with the log loss, each class weighted by ``n / (2 n_class)`` so
     that the labelled and the pool rows weigh the same in total (the pool is
     usually much larger). Features are standardised with the mean and
@@ -94,7 +95,7 @@ def discriminate(
 
     Parameters
     ----------
-    Z_labelled : ndarray of shape (n_labelled, n_dims)
+    Z_labeled : ndarray of shape (n_labeled, n_dims)
         Representation of the labelled rows.
     Z_pool : ndarray of shape (n_pool, n_dims)
         Representation of the pool rows.
@@ -103,7 +104,7 @@ def discriminate(
     hidden_layer_sizes : tuple of int, default=(128, 128)
         Widths of the hidden layers. DAL §4.2 used ``(256, 256, 256)`` and
         calls the choice arbitrary; §4.3 recommends a small network. An
-        epoch costs about ``6 · n · P`` flops for ``n = n_labelled + n_pool``
+        epoch costs about ``6 · n · P`` flops for ``n = n_labeled + n_pool``
         rows and ``P`` weights: ``P ≈ d·128 + 128²`` by default against
         ``d·256 + 2·256²`` for §4.2's, 5 times fewer for ``d = 100``.
     max_epochs : int, default=100
@@ -123,7 +124,7 @@ def discriminate(
     Returns
     -------
     result : DiscriminatorResult
-        ``proba_unlabelled``: ndarray of shape (n_pool,), dtype float64,
+        ``proba_unlabeled``: ndarray of shape (n_pool,), dtype float64,
         ``P(u | z)`` for each pool row; ``n_epochs``: the number of epochs
         run; ``train_accuracy``: list of the training accuracy of each epoch.
 
@@ -133,20 +134,20 @@ def discriminate(
        Learning", 2019, §3, §4.2 and §4.3.
     """
     sizes = _check_parameters(hidden_layer_sizes, max_epochs, accuracy_threshold, batch_size, lr)
-    Z_labelled = np.asarray(Z_labelled, dtype=np.float32)
+    Z_labeled = np.asarray(Z_labeled, dtype=np.float32)
     Z_pool = np.asarray(Z_pool, dtype=np.float32)
-    if Z_labelled.ndim != 2 or Z_pool.ndim != 2 or Z_labelled.shape[1] != Z_pool.shape[1]:
+    if Z_labeled.ndim != 2 or Z_pool.ndim != 2 or Z_labeled.shape[1] != Z_pool.shape[1]:
         raise ValueError(
-            "Z_labelled and Z_pool must be 2-D arrays with the same number of columns; got "
-            f"shapes {Z_labelled.shape} and {Z_pool.shape}."
+            "Z_labeled and Z_pool must be 2-D arrays with the same number of columns; got "
+            f"shapes {Z_labeled.shape} and {Z_pool.shape}."
         )
-    n_l, n_u = Z_labelled.shape[0], Z_pool.shape[0]
+    n_l, n_u = Z_labeled.shape[0], Z_pool.shape[0]
     if n_l == 0 or n_u == 0:
         raise ValueError(
             f"the discriminator needs labelled and pool rows; got {n_l} labelled and {n_u} pool "
             "rows."
         )
-    Z = np.concatenate([Z_labelled, Z_pool], axis=0)
+    Z = np.concatenate([Z_labeled, Z_pool], axis=0)
     if not np.all(np.isfinite(Z)):
         raise ValueError("the representation contains NaN or infinite values.")
     mean = Z.mean(axis=0, dtype=np.float64)

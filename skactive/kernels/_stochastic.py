@@ -13,7 +13,7 @@ the rows not picked yet (the Plackett–Luce model).
 
 import numpy as np
 
-from ._selection import top_k
+from ._topk import top_k
 
 __all__ = [
     "gumbel_top_k",

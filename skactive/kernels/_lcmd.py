@@ -139,7 +139,7 @@ def _assign_to_centres(features, centres, sq_dist, cluster, chunk_size):
 def lcmd_greedy(features, n, centres, *, chunk_size=None):
     """LCMD: pick ``n`` rows of ``features``, largest cluster first.
 
-    Starting from ``centres`` (the TP mode: labelled rows; none for the P
+    Starting from ``centres`` (the TP mode: labeled rows; none for the P
     mode), each step
 
     1. assigns every pool row ``x`` to its nearest centre ``c(x)`` (rows
@@ -154,7 +154,7 @@ def lcmd_greedy(features, n, centres, *, chunk_size=None):
 
     Ties, which the paper leaves open, are broken as follows: a row at equal
     distance from several centres belongs to the one that became a centre
-    first (labelled rows in their order, then the picks); if several clusters
+    first (labeled rows in their order, then the picks); if several clusters
     share the largest sum, the candidates are the rows of all of them; among
     equally distant candidates the lowest row index wins. Picked rows are
     never candidates again (each has distance 0 to itself).
