@@ -664,6 +664,7 @@ def render_converged(results_dir):
     hours = timings["seconds"].sum() / 3600 if timings is not None else float("nan")
     sets = manifest["datasets"]
     out = []
+    pairs = settings["settings"]
     pools = ", ".join(
         f"{name} {d['pool_size']:,}/{d['test_size']:,}/{d['budget']:,}" for name, d in sets.items()
     )
@@ -672,7 +673,7 @@ def render_converged(results_dir):
         f"{hours:.1f} h of unit time in all on {manifest['machine']['cpus']} CPU cores; the "
         "files are in `benchmarks/results/label_efficiency_converged/`. Per data set, pool / "
         f"test rows / budget: {pools}. Settings: "
-        + " and ".join(f"{i} random labels grown in batches of {b}" for i, b in settings["settings"])
+        + " and ".join(f"{i} random labels grown in batches of {b}" for i, b in pairs)
         + f", {settings['n_repeats']} paired "
         "repeats per setting (every strategy, setting and training variant of a repeat starts "
         "from the same split, seed set and network seed). Network: skactive's default MLP "
@@ -758,8 +759,9 @@ def render_converged(results_dir):
 
     def in_ablation(frame):
         pairs = set(map(tuple, ablation["settings"]))
-        keys = zip(frame["initial_size"], frame["batch_size"])
-        return frame[[k in pairs for k in keys] & frame["dataset"].isin(ablation_sets).to_numpy()]
+        keys = zip(frame["initial_size"], frame["batch_size"], strict=True)
+        in_settings = np.array([k in pairs for k in keys], dtype=bool)
+        return frame[in_settings & frame["dataset"].isin(ablation_sets).to_numpy()]
 
     keep = in_ablation(runs)
     where = " and ".join(f"{i} labels in batches of {b}" for i, b in ablation["settings"])
