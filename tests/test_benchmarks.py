@@ -16,6 +16,7 @@ def _load(name):
     return module
 
 
+@pytest.mark.slow
 def test_gradient_strategies_benchmark_quick_mode(capsys):
     identical, difference = _load("bench_gradient_strategies").main(quick=True)
     # The factored BADGE picks what both materialised versions pick, and the
@@ -26,6 +27,7 @@ def test_gradient_strategies_benchmark_quick_mode(capsys):
     assert "speed-up" in out and "CoreSet" in out and "EGL" in out
 
 
+@pytest.mark.slow
 def test_dal_alex_benchmark_quick_mode(capsys):
     results = _load("bench_dal_alex").main(quick=True)
     assert set(results) == {"ALEX (deep)", "DAL", "DAL pool_ratio=10"}
@@ -39,6 +41,7 @@ def test_dal_alex_benchmark_quick_mode(capsys):
     assert "ALEX (DeepExplainer)" in out and "pool_ratio=10" in out and "inference pass" in out
 
 
+@pytest.mark.slow
 def test_deimos_batchbald_benchmark_quick_mode(capsys):
     results = _load("bench_deimos_batchbald").main(quick=True)
     # Low-rank DEIMOS picks what the dense Schur-complement version and the
@@ -56,6 +59,7 @@ def test_deimos_batchbald_benchmark_quick_mode(capsys):
     assert "BatchBALD" in out and "previous kernel" in out
 
 
+@pytest.mark.slow
 def test_label_efficiency_quick_mode(tmp_path, monkeypatch):
     import json
 
@@ -203,6 +207,7 @@ def test_results_section_replacement_needs_both_markers():
         report.replace_section("no markers here", "new\n")
 
 
+@pytest.mark.slow
 def test_large_pool_benchmark_quick_mode(capsys, tmp_path):
     results = _load("bench_large_pool").main(quick=True, directory=tmp_path)
     n_rows, n_features, n = 50_000, 50, 100
@@ -223,12 +228,14 @@ def test_large_pool_benchmark_quick_mode(capsys, tmp_path):
     assert "baseline" in out and "peak RSS" in out and "BADGE" in out
 
 
+@pytest.mark.slow
 def test_padded_forward_benchmark_quick_mode(capsys):
     ratios = _load("bench_padded_forward").main(quick=True)
     assert len(ratios) == 4 and all(r > 0 for r in ratios.values())
     assert "ratio" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_large_pool_benchmark_image_quick_mode(capsys, tmp_path):
     bench = _load("bench_large_pool")
     results = bench.main_image(quick=True, directory=tmp_path)
@@ -246,6 +253,7 @@ def test_large_pool_benchmark_image_quick_mode(capsys, tmp_path):
     assert "lazy Dataset" in out and "anonymous peak" in out and "BADGE" in out
 
 
+@pytest.mark.slow
 def test_probes_benchmark_quick_mode(capsys):
     bench = _load("bench_probes")
     results = bench.main(quick=True)
@@ -265,6 +273,7 @@ def test_probes_benchmark_quick_mode(capsys):
     assert "skorch predict_proba" in out and "lazy Dataset" in out and "CNN" in out
 
 
+@pytest.mark.slow
 def test_label_efficiency_image_quick_mode(tmp_path):
     # The image setting of the first protocol (label_efficiency_legacy.py).
     import json
@@ -304,6 +313,7 @@ def test_label_efficiency_image_quick_mode(tmp_path):
     assert (out / "image_learning_curves.png").stat().st_size > 0
 
 
+@pytest.mark.slow
 def test_limits_benchmark_quick_mode(capsys):
     results = _load("bench_limits").main(quick=True)
     assert results
@@ -314,6 +324,7 @@ def test_limits_benchmark_quick_mode(capsys):
     assert capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_limits_benchmark_times_every_strategy_quick_mode(capsys, tmp_path):
     from skactive.strategies import STRATEGY_ALIASES
 
@@ -385,6 +396,7 @@ def test_limit_section_replacement_needs_both_markers():
         bench.replace_section("no markers here", "new\n")
 
 
+@pytest.mark.slow
 def test_convergence_benchmark_quick_mode(capsys):
     out = _load("bench_convergence").main(quick=True)
     # Trained to convergence, the 50-label seed model is clearly better than

@@ -296,6 +296,7 @@ def test_f1_with_pos_label_scores_the_named_class(diagnosis_csv, tmp_path, capsy
     assert scorer(Fixed(), None, y_true) == pytest.approx(expected)
 
 
+@pytest.mark.slow
 def test_compare_on_images_with_a_cnn_as_a_subprocess(tmp_path):
     out = tmp_path / "out"
     command = (

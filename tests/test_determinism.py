@@ -70,6 +70,7 @@ def _result(process):
     return json.loads(out.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_every_strategy_queries_the_same_rows_in_a_fresh_process():
     # A fresh interpreter with its own hash seed and disturbed global random
     # states, started first so that it runs while this process computes.

@@ -14,6 +14,7 @@ def _python_blocks(text):
     return re.findall(r"```python\n(.*?)```", text, flags=re.S)
 
 
+@pytest.mark.slow
 def test_readme_quick_start_runs(monkeypatch):
     readme = (ROOT / "README.md").read_text()
     (quick_start,) = _python_blocks(_section(readme, "## Quick start"))
@@ -64,6 +65,7 @@ def test_ci_runs_the_readme_test_command():
     assert command in ci_lines
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_executes(path, monkeypatch):
     nbformat = pytest.importorskip("nbformat")

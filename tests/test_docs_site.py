@@ -8,6 +8,7 @@ import pytest
 
 import skactive.datasets
 import skactive.labeling
+import skactive.metrics
 import skactive.model_selection
 import skactive.nets
 import skactive.plotting
@@ -24,6 +25,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
     [
         skactive.strategies,
         skactive.model_selection,
+        skactive.metrics,
         skactive.datasets,
         skactive.nets,
         skactive.plotting,

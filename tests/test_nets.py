@@ -345,6 +345,7 @@ def test_convergence_refuses_bad_parameters(kwargs, message):
     assert not hasattr(learner, "estimator_")
 
 
+@pytest.mark.slow
 def test_converged_seed_model_beats_fifty_fixed_epochs_on_pendigits():
     """The sanity figure of the README: 50 labels of pendigits, the seed model's accuracy."""
     from sklearn.model_selection import train_test_split

@@ -95,26 +95,26 @@ def test_input_gradients_and_explanations_are_flattened_images(net):
 
 def test_a_dataset_is_read_in_batches_not_row_by_row(net, kinds, monkeypatch):
     calls = []
-    original = probes._data._Collate.__call__
+    original = probes._chunks._Collate.__call__
 
     def counting(self, items):
         calls.append(len(items))
         return original(self, items)
 
-    monkeypatch.setattr(probes._data._Collate, "__call__", counting)
+    monkeypatch.setattr(probes._chunks._Collate, "__call__", counting)
     probes.network_output(net, kinds["dataset"], batch_size=32)
     assert calls == [32, 32, 26]
 
 
 def test_memmap_chunks_are_slices_of_the_pool(net, kinds, monkeypatch):
     seen = []
-    original = probes._data._array_chunk
+    original = probes._chunks._array_chunk
 
     def recording(values, floating_only):
         seen.append(values.shape[0])
         return original(values, floating_only)
 
-    monkeypatch.setattr(probes._data, "_array_chunk", recording)
+    monkeypatch.setattr(probes._chunks, "_array_chunk", recording)
     probes.network_output(net, kinds["memmap"], batch_size=40)
     assert seen == [40, 40, 10]
 
@@ -192,12 +192,12 @@ def test_array_pools_are_sliced_not_collated(net, kinds, kind, monkeypatch):
     # An array pool goes to the network in slices of batch_size rows: no
     # DataLoader is built and the module runs once per chunk (the speed of
     # this path is measured in benchmarks/bench_probes.py, not here).
-    from skactive.probes import _data
+    from skactive.probes import _chunks
 
     def no_loader(*args, **kwargs):
         raise AssertionError("an array pool was read through a DataLoader")
 
-    monkeypatch.setattr(_data, "_loader", no_loader)
+    monkeypatch.setattr(_chunks, "_loader", no_loader)
     calls = []
     handle = net.module_.register_forward_pre_hook(
         lambda m, args, kw: calls.append(1), with_kwargs=True

@@ -190,11 +190,13 @@ def test_every_strategy_is_covered():
     assert all(type(CLASSIFICATION[n]) is STRATEGY_ALIASES[n] for n in CLASSIFICATION)
 
 
+@pytest.mark.slow
 def test_the_child_imported_the_same_package(resumed):
     _, _, info = resumed
     assert os.path.samefile(info["skactive"], skactive.__file__)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dump", ["pickle", "joblib"])
 @pytest.mark.parametrize("case", CASES)
 def test_reloaded_learner_continues_like_the_one_that_never_stopped(resumed, case, dump):
@@ -211,6 +213,7 @@ def test_reloaded_learner_continues_like_the_one_that_never_stopped(resumed, cas
     assert np.unique(both).shape[0] == 2 * BATCH
 
 
+@pytest.mark.slow
 def test_simulation_saved_mid_run_finishes_in_a_new_process(resumed):
     expected, got, _ = resumed
     assert got["sim-n_labeled"].tolist() == [6, 10, 14, 18, 22]

@@ -1,31 +1,24 @@
-"""LabelingSession: the labelling loop with a person as the oracle."""
+"""LabelingSession: the labelling loop with a person as the oracle.
+
+The class is spread over three modules: this one holds its constructor and
+the labelling loop (``next_batch``, ``label``, ``skip``, ``undo``,
+``commit``); :mod:`._state` its state properties and queries, and
+:mod:`._files` saving, loading and the CSV exchange with annotation tools,
+bound here as methods. This module stays a little over 400 lines: the class
+docstring, the user's guide to the loop, is a quarter of it.
+"""
 
 import inspect
-import numbers
-import os
-from pathlib import Path
 
-import joblib
 import numpy as np
-import pandas as pd
 from sklearn.utils import check_random_state
 
 from .. import probes
 from ..strategies import Random
+from . import _files, _state
+from ._state import _check_arguments, _is_int, _plain
 
 __all__ = ["LabelingSession"]
-
-#: Version of the saved file's layout (a load refuses other versions).
-_FORMAT = 1
-
-
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _plain(value):
-    """A NumPy scalar as the Python scalar it holds (labels print and compare simply)."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 class LabelingSession:
@@ -153,54 +146,18 @@ class LabelingSession:
         autosave=None,
         random_state=None,
     ):
-        # Not an estimator: a session is a stateful object, so its arguments
-        # are checked here, before any label can be given.
-        for method in ("fit", "query", "teach"):
-            if not callable(getattr(learner, method, None)):
-                raise TypeError(
-                    "learner must be an ActiveLearner (with fit, query and teach); "
-                    f"got {type(learner).__name__}."
-                )
-        if hasattr(learner, "_task") and learner._task() != "classifier":
-            raise TypeError(
-                "LabelingSession labels classes: the learner must wrap a classifier "
-                "(a skorch NeuralNetClassifier)."
-            )
-        if X_pool is None or probes.n_rows(X_pool) == 0:
-            raise ValueError("X_pool is empty: there is nothing to label.")
-        if not _is_int(batch_size) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
-        if budget is not None and (not _is_int(budget) or budget < 1):
-            raise ValueError(f"budget must be a positive integer or None, got {budget!r}.")
-        n_pool = probes.n_rows(X_pool)
-        if ids is not None:
-            ids = np.asarray(ids)
-            if ids.ndim != 1 or ids.shape[0] != n_pool:
-                raise ValueError(
-                    f"ids must hold one identifier per pool row ({n_pool}), got shape {ids.shape}."
-                )
-            if np.unique(ids).shape[0] != n_pool:
-                raise ValueError("ids must be unique: two pool rows share an identifier.")
-        if classes is not None:
-            classes = [_plain(c) for c in np.asarray(classes, dtype=object).ravel()]
-            if len(set(classes)) != len(classes) or len(classes) < 2:
-                raise ValueError(f"classes must list at least 2 distinct labels, got {classes!r}.")
-        if cold_start is not None and not callable(getattr(cold_start, "query", None)):
-            raise TypeError(
-                "cold_start must be a strategy object with query(learner, X_pool, n, "
-                f"random_state), got {type(cold_start).__name__}."
-            )
-        if stopping is not None and not callable(getattr(stopping, "should_stop", None)):
-            raise TypeError(
-                "stopping must have a method should_stop(learner, X_pool), "
-                f"got {type(stopping).__name__}."
-            )
-        if (X_val is None) != (y_val is None):
-            raise ValueError("X_val and y_val must be given together.")
-        if X_val is not None and probes.n_rows(X_val) != len(y_val):
-            raise ValueError(
-                f"X_val has {probes.n_rows(X_val)} rows but y_val has {len(y_val)} labels."
-            )
+        n_pool, ids, classes = _check_arguments(
+            learner,
+            X_pool,
+            batch_size=batch_size,
+            ids=ids,
+            classes=classes,
+            cold_start=cold_start,
+            budget=budget,
+            stopping=stopping,
+            X_val=X_val,
+            y_val=y_val,
+        )
 
         self.learner = learner
         self.X_pool = X_pool
@@ -226,142 +183,21 @@ class LabelingSession:
 
     # ------------------------------------------------------------ state
 
-    @property
-    def classes_(self):
-        """The classes a label may take (None if none is known yet)."""
-        if self.classes is not None:
-            return list(self.classes)
-        declared = getattr(self.learner, "classes", None)
-        if declared is not None:
-            return [_plain(c) for c in np.asarray(declared, dtype=object).ravel()]
-        if self.is_fitted:
-            return [_plain(c) for c in self.learner.classes_]
-        return None
-
-    @property
-    def is_fitted(self):
-        """Whether the learner is fitted (its strategy then picks the batches)."""
-        return hasattr(self.learner, "estimator_")
-
-    @property
-    def labels_(self):
-        """One row per given label, in the order given.
-
-        Columns: ``index`` (position in ``X_pool``), ``id`` (when ``ids``
-        was given), ``label``, ``round`` (the commit it belongs to, 1 for the
-        first) and ``committed`` (False for the open batch's labels).
-        """
-        columns = ["index"] + (["id"] if self.ids is not None else [])
-        columns += ["label", "round", "committed"]
-        rows = []
-        for record in self._records:
-            row = {"index": record["index"], "label": record["label"]}
-            if self.ids is not None:
-                row["id"] = _plain(self.ids[record["index"]])
-            row["round"] = record["round"]
-            row["committed"] = record["committed"]
-            rows.append(row)
-        frame = pd.DataFrame(rows, columns=columns)
-        return frame.astype({"index": "int64", "round": "int64", "committed": bool})
-
-    @property
-    def skipped_(self):
-        """Pool indices skipped so far (they are never asked again), in order."""
-        return np.asarray(list(self._skipped), dtype=np.int64)
-
-    @property
-    def scores_(self):
-        """Validation score after each training commit: columns ``n_labels``, ``score``."""
-        return pd.DataFrame(self._scores, columns=["n_labels", "score"])
-
-    @property
-    def batch_(self):
-        """The open batch (pool indices), or an empty array if none is open."""
-        return np.array([] if self._batch is None else self._batch, dtype=np.int64)
-
-    @property
-    def utility_(self):
-        """The strategy's utility of each row of the open batch, or None.
-
-        Available where the learner's strategy has a ``utility`` method (the
-        ranking strategies) and the learner is fitted: "why it was asked".
-        """
-        return None if self._utility is None else self._utility.copy()
-
-    def _labelled(self):
-        return {r["index"]: r for r in self._records}
-
-    def _remaining(self):
-        """Pool indices never labelled nor skipped."""
-        used = np.fromiter(
-            [r["index"] for r in self._records] + list(self._skipped), dtype=np.int64
-        )
-        return np.setdiff1d(np.arange(self._n_pool), used)
-
-    def _pending(self):
-        return [r for r in self._records if not r["committed"]]
-
-    def unanswered(self):
-        """Rows of the open batch with neither a label nor a skip, in batch order."""
-        if self._batch is None:
-            return np.array([], dtype=np.int64)
-        labelled = self._labelled()
-        return np.array(
-            [i for i in self._batch if i not in labelled and i not in self._skipped],
-            dtype=np.int64,
-        )
-
-    def current(self):
-        """The first unanswered row of the open batch (a pool index), or None."""
-        rest = self.unanswered()
-        return int(rest[0]) if rest.shape[0] else None
-
-    def progress(self):
-        """Where the session stands, as a dict.
-
-        Keys: ``n_labeled`` (labels given, the open batch's included),
-        ``n_committed``, ``n_skipped``, ``n_pool``, ``n_remaining`` (never
-        labelled nor skipped), ``round``, ``budget``, ``budget_left`` and
-        ``stop`` (:meth:`should_stop`).
-        """
-        n_labeled = len(self._records)
-        return {
-            "n_labeled": n_labeled,
-            "n_committed": n_labeled - len(self._pending()),
-            "n_skipped": len(self._skipped),
-            "n_pool": self._n_pool,
-            "n_remaining": int(self._remaining().shape[0]),
-            "round": self.round_,
-            "budget": self.budget,
-            "budget_left": None if self.budget is None else self.budget - n_labeled,
-            "stop": self.should_stop(),
-        }
-
-    def should_stop(self):
-        """The stopping criterion's hint on the remaining pool.
-
-        Returns
-        -------
-        stop : bool or None
-            None without a ``stopping`` criterion or before the learner is
-            fitted; else ``stopping.should_stop(learner, X_remaining)``.
-        """
-        if self.stopping is None or not self.is_fitted:
-            return None
-        remaining = self._remaining()
-        if remaining.shape[0] == 0:
-            return True
-        return bool(
-            self.stopping.should_stop(self.learner, probes.take_rows(self.X_pool, remaining))
-        )
-
-    def __repr__(self):
-        p = self.progress()
-        return (
-            f"LabelingSession({p['n_labeled']} labels ({p['n_committed']} committed), "
-            f"{p['n_skipped']} skipped, {p['n_remaining']} of {p['n_pool']} rows left, "
-            f"round {p['round']})"
-        )
+    classes_ = property(_state.classes_)
+    is_fitted = property(_state.is_fitted)
+    labels_ = property(_state.labels_)
+    skipped_ = property(_state.skipped_)
+    scores_ = property(_state.scores_)
+    batch_ = property(_state.batch_)
+    utility_ = property(_state.utility_)
+    _labeled = _state._labeled
+    _remaining = _state._remaining
+    _pending = _state._pending
+    unanswered = _state.unanswered
+    current = _state.current
+    progress = _state.progress
+    should_stop = _state.should_stop
+    __repr__ = _state._repr
 
     # ------------------------------------------------------------ the loop
 
@@ -476,7 +312,7 @@ class LabelingSession:
         """
         index = self._check_in_batch(index)
         y = self._check_label(y)
-        previous = self._labelled().get(index)
+        previous = self._labeled().get(index)
         was_skipped = self._skipped.pop(index, None)
         if previous is not None:
             self._history.append(("relabel", index, previous["label"]))
@@ -507,7 +343,7 @@ class LabelingSession:
         index = self._check_in_batch(index)
         if index in self._skipped:
             return self
-        previous = self._labelled().get(index)
+        previous = self._labeled().get(index)
         if previous is not None:
             self._records.remove(previous)
         self._history.append(("skip", index, previous))
@@ -531,11 +367,11 @@ class LabelingSession:
                 "learner and stay)."
             )
         action, index, before = self._history.pop()
-        labelled = self._labelled()
+        labeled = self._labeled()
         if action == "relabel":
-            labelled[index]["label"] = before
+            labeled[index]["label"] = before
         elif action == "label":
-            self._records.remove(labelled[index])
+            self._records.remove(labeled[index])
             if before is not None:
                 self._skipped[index] = before
         else:  # skip
@@ -617,218 +453,13 @@ class LabelingSession:
 
         return LabelingWidget(self, render=render, columns=columns)
 
-    # ------------------------------------------------------------ save / load
+    # ------------------------------------------------------------ save / load / export
 
-    def save(self, path, *, include_pool=True):
-        """Write the session to ``path`` (one file, replaced atomically).
-
-        Parameters
-        ----------
-        path : str or path
-        include_pool : bool, default=True
-            Whether to store ``X_pool`` (and the validation set) in the file.
-            Without it the file is small and :meth:`load` must be given the
-            pool again.
-        """
-        path = Path(path)
-        state = dict(self.__dict__)
-        state["_format"] = _FORMAT
-        if not include_pool:
-            state["X_pool"] = None
-        tmp = path.with_name(path.name + ".tmp")
-        joblib.dump(state, tmp)
-        os.replace(tmp, path)  # atomic: a cut-short save leaves the old file whole
-
-    @classmethod
-    def load(cls, path, X_pool=None):
-        """A session saved by :meth:`save`, ready to continue.
-
-        Parameters
-        ----------
-        path : str or path
-        X_pool : array-like, default=None
-            The pool, needed when the session was saved with
-            ``include_pool=False``; it must have as many rows as the saved one.
-
-        Returns
-        -------
-        session : LabelingSession
-        """
-        state = joblib.load(path)
-        if not isinstance(state, dict) or state.get("_format") != _FORMAT:
-            raise ValueError(f"{path} is not a file written by LabelingSession.save.")
-        del state["_format"]
-        if X_pool is not None:
-            if probes.n_rows(X_pool) != state["_n_pool"]:
-                raise ValueError(
-                    f"X_pool has {probes.n_rows(X_pool)} rows but the saved session's pool "
-                    f"had {state['_n_pool']}."
-                )
-            state["X_pool"] = X_pool
-        elif state["X_pool"] is None:
-            raise ValueError(
-                f"{path} was saved without its pool: pass it, LabelingSession.load(path, X_pool)."
-            )
-        session = cls.__new__(cls)
-        session.__dict__.update(state)
-        return session
-
-    def _autosave(self):
-        if self.autosave is not None:
-            self.save(self.autosave)
-
-    # ------------------------------------------------------------ export
-
-    def to_csv(self, path, **kwargs):
-        """Write :attr:`labels_` to a CSV file (``pandas.DataFrame.to_csv``, no index)."""
-        self.labels_.to_csv(path, index=False, **kwargs)
-
-    def labeled_set(self, *, committed_only=False):
-        """The labelled rows and their labels.
-
-        Parameters
-        ----------
-        committed_only : bool, default=False
-            Leave out the open batch's labels.
-
-        Returns
-        -------
-        X : same kind as ``X_pool``, n_labeled rows
-        y : ndarray of shape (n_labeled,)
-        """
-        records = [r for r in self._records if r["committed"] or not committed_only]
-        idx = np.asarray([r["index"] for r in records], dtype=np.int64)
-        return probes.take_rows(self.X_pool, idx), np.asarray([r["label"] for r in records])
-
-    def labeled_frame(self, *, committed_only=False):
-        """The labelled set as one DataFrame: :attr:`labels_` beside the rows.
-
-        A DataFrame pool gives its own columns, a table ``x0, x1, ...``, texts
-        one column ``text``, images their flattened pixels ``x0, ...``.
-        """
-        labels = self.labels_
-        if committed_only:
-            labels = labels[labels["committed"]]
-        labels = labels.reset_index(drop=True)
-        rows = _content_frame(self.X_pool, labels["index"].to_numpy())
-        return pd.concat([labels, rows], axis=1)
-
-    def export_batch(self, path):
-        """Write the open batch to a CSV file for an external annotation tool.
-
-        Columns: ``index``, ``id`` (with ``ids``), an empty ``label``, and
-        the rows' content where a CSV can hold it — a DataFrame pool's
-        columns, a table's ``x0, x1, ...``, a text's ``text``; for images a
-        column ``file`` naming PNG files written to the folder
-        ``<path stem>_images`` beside the CSV. Fill in ``label`` (empty:
-        unanswered, ``skip``: skip the row) and read it back with
-        :meth:`import_labels`.
-
-        Returns
-        -------
-        frame : DataFrame
-            What was written.
-        """
-        batch = self.next_batch()
-        if batch.shape[0] == 0:
-            raise ValueError("There is no batch to export: the pool or the budget is spent.")
-        from ._rendering import image_array, png_bytes, pool_kind
-
-        path = Path(path)
-        frame = pd.DataFrame({"index": batch})
-        if self.ids is not None:
-            frame["id"] = self.ids[batch]
-        frame["label"] = ""
-        if pool_kind(self.X_pool) == "image":
-            folder = path.with_name(path.stem + "_images")
-            folder.mkdir(parents=True, exist_ok=True)
-            files = []
-            for i in batch:
-                name = f"row{i}.png"
-                rows = probes.take_rows(self.X_pool, [i])
-                (folder / name).write_bytes(png_bytes(image_array(rows[0])))
-                files.append(f"{folder.name}/{name}")
-            frame["file"] = files
-        else:
-            frame = pd.concat([frame, _content_frame(self.X_pool, batch)], axis=1)
-        frame.to_csv(path, index=False)
-        return frame
-
-    def import_labels(self, path_or_frame):
-        """Label the open batch from a CSV file (or DataFrame) of an annotation tool.
-
-        The file needs a column ``label`` and a column ``index`` (position in
-        ``X_pool``) or ``id`` (with ``ids``). Rows with an empty label are
-        left unanswered; a label ``"skip"`` (when it is not a class) skips
-        the row. Labels are matched to :attr:`classes_` by their text, so
-        ``"3"`` read from a CSV labels class ``3``. Every row is checked
-        before any is applied: on a bad row nothing changes.
-
-        Returns
-        -------
-        n : int
-            Number of rows labelled or skipped.
-        """
-        if isinstance(path_or_frame, pd.DataFrame):
-            frame = path_or_frame
-        else:
-            frame = pd.read_csv(path_or_frame, dtype=str, keep_default_na=False)
-        if "label" not in frame.columns:
-            raise ValueError("The annotations need a column 'label'.")
-        if "index" in frame.columns:
-            keys = [int(k) for k in frame["index"]]
-        elif "id" in frame.columns and self.ids is not None:
-            where = {str(_plain(v)): i for i, v in enumerate(self.ids)}
-            unknown = [k for k in frame["id"] if str(k) not in where]
-            if unknown:
-                raise ValueError(f"ids {unknown[:5]} are not in the session's ids.")
-            keys = [where[str(k)] for k in frame["id"]]
-        else:
-            raise ValueError("The annotations need a column 'index' (or 'id' with ids=).")
-        classes = self.classes_
-        by_text = None if classes is None else {str(c): c for c in classes}
-        actions = []
-        for key, value in zip(keys, frame["label"], strict=True):
-            if isinstance(value, float) and np.isnan(value) or str(value).strip() == "":
-                continue
-            self._check_in_batch(key)
-            text = str(value).strip()
-            if by_text is not None and text in by_text:
-                actions.append((key, by_text[text]))
-            elif text == "skip":
-                actions.append((key, None))
-            elif by_text is None:
-                actions.append((key, self._check_label(value)))
-            else:
-                raise ValueError(
-                    f"Label {text!r} of row {key} is not one of the classes {classes}."
-                )
-        autosave, self.autosave = self.autosave, None
-        try:
-            for key, y in actions:
-                self.skip(key) if y is None else self.label(key, y)
-        finally:
-            self.autosave = autosave
-        self._autosave()
-        return len(actions)
-
-
-def _content_frame(X, indices):
-    """Rows ``indices`` of ``X`` as a DataFrame (index 0..n-1)."""
-    rows = probes.take_rows(X, indices)
-    if hasattr(rows, "iloc"):
-        return rows.reset_index(drop=True)
-    if isinstance(rows, dict):
-        parts = {}
-        for key, value in rows.items():
-            flat = np.asarray(value).reshape(len(indices), -1)
-            for j in range(flat.shape[1]):
-                parts[f"{key}{j}"] = flat[:, j]
-        return pd.DataFrame(parts)
-    array = np.asarray(rows) if not probes.is_dataset(rows) else None
-    if array is None:
-        return pd.DataFrame(index=range(len(indices)))
-    if array.dtype.kind in "USO" and array.ndim == 1:
-        return pd.DataFrame({"text": array})
-    flat = array.reshape(len(indices), -1)
-    return pd.DataFrame(flat, columns=[f"x{j}" for j in range(flat.shape[1])])
+    save = _files.save
+    load = classmethod(_files.load)
+    _autosave = _files._autosave
+    to_csv = _files.to_csv
+    labeled_set = _files.labeled_set
+    labeled_frame = _files.labeled_frame
+    export_batch = _files.export_batch
+    import_labels = _files.import_labels

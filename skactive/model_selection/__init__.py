@@ -20,15 +20,18 @@
   selector of :mod:`skactive.stream`, and its learning curve.
 """
 
-from ._metrics import (
+from ..metrics import (
     area_under_learning_curve,
     labels_to_target,
     learning_budgets,
+    learning_curves,
     normalized_error_cdf,
     penalty_matrix,
+    results_error_cdf,
+    results_penalty_matrix,
+    summarize_results,
 )
 from ._protocol import dami_protocol
-from ._report import learning_curves, results_error_cdf, results_penalty_matrix, summarize_results
 from ._setup import draw_initial_set
 from ._simulate import simulate_active_learning
 from ._simulation import ActiveLearningSimulation

@@ -1,4 +1,10 @@
-"""The experimental protocol of the DAMI paper."""
+"""The experimental protocol of the DAMI paper.
+
+It lives in :mod:`skactive.model_selection`, not :mod:`skactive.metrics`,
+because it runs simulations: it splits the data, runs
+:func:`cross_validate_strategies` and only then applies the metrics. The
+metrics layer sits below the simulations and never imports them.
+"""
 
 from numbers import Integral
 
@@ -6,7 +12,7 @@ from sklearn.base import is_classifier
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import Bunch, check_random_state
 
-from ._report import learning_curves, summarize_results
+from ..metrics import learning_curves, summarize_results
 from ._simulation import _check_learner
 from ._validation import cross_validate_strategies
 

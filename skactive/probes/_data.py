@@ -20,13 +20,30 @@ through a batched :class:`~torch.utils.data.DataLoader`.
 Floating arrays reach the network as ``float32``; a plain array of any
 numeric dtype too (images stored as ``uint8`` included). A dict keeps the
 integer dtype of its integer entries (token ids for an ``nn.Embedding``).
+
+This module is the front of three: :mod:`._rows` counts, takes and appends
+rows, :mod:`._chunks` feeds them to a network in chunks, and this one
+validates an input at the learner's boundary (its row shape, finite values,
+a Dataset's targets); every public name of the three is importable from here.
 """
 
 from collections.abc import Mapping
 
 import numpy as np
 import torch
-from torch.utils.data import ConcatDataset, DataLoader, Dataset, Subset
+from torch.utils.data import Dataset
+
+from ._chunks import flat_rows, iter_chunks
+from ._rows import (
+    _as_input_tensor,
+    _finite,
+    _shape_of,
+    concat_rows,
+    is_dataset,
+    item_input,
+    n_rows,
+    take_rows,
+)
 
 __all__ = [
     "concat_rows",
@@ -38,297 +55,6 @@ __all__ = [
     "take_rows",
     "training_dataset",
 ]
-
-
-def is_dataset(X):
-    """Whether ``X`` is a torch ``Dataset`` (map-style: ``len`` and indexing).
-
-    Parameters
-    ----------
-    X : object
-        Any input.
-
-    Returns
-    -------
-    is_dataset : bool
-    """
-    return isinstance(X, Dataset)
-
-
-def n_rows(X):
-    """Number of rows of an array, tensor, DataFrame, list, dict of arrays or Dataset.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, ...), dict of such arrays or Dataset
-        Any input skorch accepts (a dict's arrays have as many rows each).
-
-    Returns
-    -------
-    n_rows : int
-    """
-    if is_dataset(X):
-        return len(X)
-    if isinstance(X, Mapping):
-        return n_rows(next(iter(X.values()))) if X else 0
-    shape = getattr(X, "shape", None)
-    if shape is not None:
-        return int(shape[0])
-    return len(X)
-
-
-def take_rows(X, indices):
-    """Rows ``indices`` of ``X``, of the same kind as ``X``.
-
-    Arrays, tensors and the values of a dict are indexed (a copy); a
-    DataFrame by position (``iloc``, keeping its index); a Dataset becomes a
-    :class:`~torch.utils.data.Subset` of it (nothing is loaded), a Subset of
-    a Subset is flattened into one.
-
-    Parameters
-    ----------
-    X : array-like, DataFrame, dict of arrays or Dataset
-    indices : array-like of shape (n_taken,)
-        Positions of the rows to take.
-    """
-    indices = np.asarray(indices, dtype=np.int64).reshape(-1)
-    if is_dataset(X):
-        if isinstance(X, Subset):
-            return Subset(X.dataset, np.asarray(X.indices, dtype=np.int64)[indices].tolist())
-        return Subset(X, indices.tolist())
-    if isinstance(X, Mapping):
-        return {key: take_rows(value, indices) for key, value in X.items()}
-    if hasattr(X, "iloc"):
-        return X.iloc[indices]
-    if torch.is_tensor(X):
-        return X[torch.from_numpy(indices)]
-    if hasattr(X, "shape"):
-        return X[indices]
-    return [X[i] for i in indices]
-
-
-def concat_rows(a, b):
-    """Rows of ``a`` followed by the rows of ``b``, two inputs of one kind.
-
-    Datasets are chained in a :class:`~torch.utils.data.ConcatDataset` (a
-    chain is extended, not nested; arrays or a dict joined to a Dataset
-    become a Dataset of their rows); dicts are concatenated key by key;
-    arrays with :func:`numpy.concatenate`.
-
-    Parameters
-    ----------
-    a, b : array-like of shape (n_a, ...) and (n_b, ...), dicts of such arrays or Datasets
-        Inputs of one kind (and row shape).
-
-    Returns
-    -------
-    rows : array of shape (n_a + n_b, ...), dict of such arrays or Dataset
-    """
-    if is_dataset(a) or is_dataset(b):
-        parts = []
-        for part in (a, b):
-            if isinstance(part, ConcatDataset):
-                parts.extend(part.datasets)
-            else:
-                parts.append(part if is_dataset(part) else _RowsDataset(part))
-        return ConcatDataset(parts)
-    if isinstance(a, Mapping):
-        return {key: np.concatenate([np.asarray(a[key]), np.asarray(b[key])]) for key in a}
-    return np.concatenate([np.asarray(a), np.asarray(b)], axis=0)
-
-
-class _RowsDataset(Dataset):
-    """The rows of an array or a dict of arrays as a Dataset (items ``x``)."""
-
-    def __init__(self, X):
-        self.X = X
-
-    def __len__(self):
-        return n_rows(self.X)
-
-    def __getitem__(self, i):
-        if isinstance(self.X, Mapping):
-            return {key: value[i] for key, value in self.X.items()}
-        return self.X[i]
-
-
-def item_input(item):
-    """The input part ``x`` of a Dataset item.
-
-    ``item[0]`` of an ``(x, y)`` pair or of a 1-tuple ``(x,)`` (what a
-    ``TensorDataset`` of one tensor yields), else the item itself.
-    """
-    if isinstance(item, (tuple, list)) and len(item) in (1, 2):
-        return item[0]
-    return item
-
-
-def _as_input_tensor(x):
-    """An item's ``x`` as a tensor; floating and boolean values as ``float32``."""
-    t = torch.as_tensor(np.asarray(x) if not torch.is_tensor(x) else x)
-    if t.is_floating_point() or t.dtype == torch.bool:
-        t = t.to(torch.float32)
-    return t
-
-
-def _shape_of(x):
-    if isinstance(x, Mapping):
-        return {key: tuple(np.shape(value)) for key, value in x.items()}
-    return tuple(np.shape(x))
-
-
-def _finite(x):
-    """Whether every floating value of a tensor, or of a dict of tensors, is finite."""
-    tensors = x.values() if isinstance(x, Mapping) else [x]
-    return all(bool(torch.isfinite(t).all()) for t in tensors if t.is_floating_point())
-
-
-class _Collate:
-    """Stack a Dataset's items into one input chunk, checking every item.
-
-    Items must all have the shape ``expected`` (the first item's shape when
-    None) and finite values; the error names the first item that has not.
-    Used with ``num_workers=0`` only: it counts the items it has seen.
-    """
-
-    def __init__(self, expected=None):
-        self.expected = expected
-        self.seen = 0
-
-    def _check(self, x):
-        shape = _shape_of(x)
-        if self.expected is None:
-            self.expected = shape
-        if shape != self.expected:
-            raise ValueError(
-                f"The Dataset has items of different shapes: item {self.seen} has an input of "
-                f"shape {shape}, but the others have {self.expected}. Every item must have the "
-                "same shape (resize or pad them in the Dataset)."
-            )
-        self.seen += 1
-
-    def __call__(self, items):
-        xs = [item_input(item) for item in items]
-        for x in xs:
-            self._check(x)
-        if isinstance(xs[0], Mapping):
-            chunk = {key: torch.stack([_as_input_tensor(x[key]) for x in xs]) for key in xs[0]}
-        else:
-            chunk = torch.stack([_as_input_tensor(x) for x in xs])
-        if not _finite(chunk):
-            raise ValueError(
-                "The Dataset has NaN or infinite values in items "
-                f"{self.seen - len(xs)} to {self.seen - 1}: every value must be finite."
-            )
-        return chunk
-
-
-def _loader(X, batch_size, collate):
-    """A batched, ordered DataLoader over ``X`` in this process.
-
-    It gets a generator of its own: a DataLoader draws its base seed from the
-    generator it is given, which would otherwise be torch's global one, and
-    reading a pool must leave the caller's random streams alone.
-    """
-    return DataLoader(
-        X, batch_size=batch_size, shuffle=False, collate_fn=collate, generator=torch.Generator()
-    )
-
-
-def _array_chunk(values, floating_only):
-    """One slice of an array as a tensor the network accepts."""
-    if torch.is_tensor(values):
-        chunk = values
-    else:
-        values = np.asarray(values)
-        if not values.flags.writeable:
-            # torch warns on read-only arrays (memmaps, pandas views); one
-            # chunk is cheap to copy.
-            values = values.copy()
-        chunk = torch.from_numpy(values)
-    if not floating_only or chunk.is_floating_point() or chunk.dtype == torch.bool:
-        chunk = chunk.to(torch.float32)
-    return chunk
-
-
-def _chunk_rows(chunk):
-    return next(iter(chunk.values())).shape[0] if isinstance(chunk, Mapping) else chunk.shape[0]
-
-
-def _to(chunk, device):
-    if isinstance(chunk, Mapping):
-        return {key: value.to(device) for key, value in chunk.items()}
-    return chunk.to(device)
-
-
-def iter_chunks(net, X, batch_size, *, expected=None):
-    """Yield ``(start, chunk)``: the input ``X`` in chunks, on ``net.device``.
-
-    Parameters
-    ----------
-    net : skorch.NeuralNet
-        The net whose ``device`` receives the chunks.
-    X : ndarray, tensor, dict of arrays or Dataset
-        Network input. Arrays and memory maps are sliced and read one chunk
-        at a time; a Dataset is read through a batched ``DataLoader``.
-    batch_size : int
-        Rows per chunk.
-    expected : tuple or dict, default=None
-        Dataset only: the shape every item's input must have.
-
-    Yields
-    ------
-    start : int
-        Index of the chunk's first row in ``X``.
-    chunk : Tensor of shape (n_chunk, ...) or dict of such tensors
-        Rows ``start:start + n_chunk``; what ``net.infer`` takes (a dict is
-        passed to the module as keyword arguments).
-    """
-    yield from _chunks(X, batch_size, net.device, expected)
-
-
-def _chunks(X, batch_size, device, expected=None):
-    if is_dataset(X):
-        loader = _loader(X, batch_size, _Collate(expected))
-        start = 0
-        for chunk in loader:
-            yield start, _to(chunk, device)
-            start += _chunk_rows(chunk)
-        return
-    for start in range(0, n_rows(X), batch_size):
-        stop = start + batch_size
-        if isinstance(X, Mapping):
-            chunk = {key: _array_chunk(value[start:stop], True) for key, value in X.items()}
-        else:
-            chunk = _array_chunk(X[start:stop], False)
-        yield start, _to(chunk, device)
-
-
-def flat_rows(X, *, batch_size=1024):
-    """Every row of ``X`` as one flat ``float32`` vector, read in chunks.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, ...), dict of arrays or Dataset
-        Network input.
-    batch_size : int, default=1024
-        Rows read at once.
-
-    Returns
-    -------
-    rows : ndarray of shape (n_samples, n_values), dtype float32
-        Row ``i``'s values in C order (a dict's entries one after the
-        other, in key order).
-    """
-    out = None
-    device = torch.device("cpu")
-    for start, chunk in _chunks(X, batch_size, device):
-        parts = list(chunk.values()) if isinstance(chunk, Mapping) else [chunk]
-        flat = torch.cat([t.reshape(t.shape[0], -1).to(torch.float32) for t in parts], dim=1)
-        if out is None:
-            out = np.empty((n_rows(X), flat.shape[1]), dtype=np.float32)
-        out[start : start + flat.shape[0]] = flat.numpy()
-    return out
 
 
 class _TrainingDataset(Dataset):

@@ -132,6 +132,7 @@ def voila_page(tmp_path):
         print((tmp_path / "voila.log").read_text()[-3000:])
 
 
+@pytest.mark.slow
 def test_label_and_commit_in_chromium(voila_page):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service

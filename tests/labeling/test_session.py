@@ -270,6 +270,7 @@ CHILD = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_save_load_in_a_fresh_process_continues_with_the_same_batches(blobs, tmp_path):
     X, y = blobs
     session = LabelingSession(small_learner(), X, batch_size=4, classes=["a", "b"], random_state=1)

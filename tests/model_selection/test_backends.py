@@ -55,6 +55,7 @@ table["queried"].map(lambda q: " ".join(map(str, q))).to_csv(sys.argv[2], index=
 """
 
 
+@pytest.mark.slow
 def test_ray_backend_gives_the_serial_table(serial, tmp_path):
     # In a process of its own: ray.init replaces builtins.print (and more)
     # for the rest of the process it runs in.
@@ -62,6 +63,7 @@ def test_ray_backend_gives_the_serial_table(serial, tmp_path):
     _run_elsewhere(_RAY_RUN, serial, tmp_path)
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_the_serial_table(serial):
     distributed = pytest.importorskip("distributed")
     with (
@@ -105,6 +107,7 @@ def _run_elsewhere(script, serial, tmp_path):
         np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.slow
 def test_a_backend_without_generators_runs_in_waves(serial, tmp_path):
     # Like Ray's, joblib's multiprocessing backend refuses
     # return_as="generator": the jobs go in waves, to the same table. In a

@@ -85,6 +85,7 @@ def test_a_dataset_and_a_dict_simulate_like_the_array(images):
             np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.slow
 def test_cross_validation_on_images_is_the_same_for_one_and_two_jobs(images):
     X, y, _, _ = images
     kwargs = dict(cv=2, initial_size=30, query_size=15, n_rounds=1, random_state=0, verbose=False)

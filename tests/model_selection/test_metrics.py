@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from skactive.model_selection import (
+import skactive.metrics
+import skactive.model_selection
+from skactive.metrics import (
     area_under_learning_curve,
     labels_to_target,
     learning_budgets,
@@ -132,3 +134,30 @@ def test_normalized_error_cdf_on_hand_made_errors():
 def test_bad_input_gets_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# The metrics that lived in skactive.model_selection before skactive.metrics; new metrics
+# are not re-exported there.
+COMPATIBILITY = [
+    "area_under_learning_curve",
+    "labels_to_target",
+    "learning_budgets",
+    "learning_curves",
+    "normalized_error_cdf",
+    "penalty_matrix",
+    "results_error_cdf",
+    "results_penalty_matrix",
+    "summarize_results",
+]
+
+
+@pytest.mark.parametrize("name", COMPATIBILITY)
+def test_model_selection_re_exports_the_same_metrics(name):
+    # The metrics moved to skactive.metrics; the old import path still gives the same objects.
+    assert name in skactive.metrics.__all__ and name in skactive.model_selection.__all__
+    assert getattr(skactive.model_selection, name) is getattr(skactive.metrics, name)
+    assert getattr(skactive.metrics, name).__module__.startswith("skactive.metrics.")
+
+
+def test_model_selection_penalty_matrix_is_the_metric():
+    assert skactive.model_selection.penalty_matrix is skactive.metrics.penalty_matrix

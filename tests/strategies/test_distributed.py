@@ -44,6 +44,7 @@ def test_the_ranking_strategies_are_the_documented_ones():
     assert names == {"LeastConfidence", "Margin", "Entropy", "BALD", "MaxVariance", "EGL"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("alias", RANKING)
 def test_a_dask_pool_on_a_local_cluster_gives_the_in_memory_picks(alias, client, monkeypatch):
     learner = _learner(alias)
@@ -56,6 +57,7 @@ def test_a_dask_pool_on_a_local_cluster_gives_the_in_memory_picks(alias, client,
     assert len(scattered) == 1  # the fitted network travels once, not once per partition
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("alias", ["margin", "bald"])
 def test_ties_across_partitions_are_broken_as_in_memory(alias, client):
     learner = _learner(alias)
@@ -77,6 +79,7 @@ def test_a_batch_strategy_is_refused_and_pointed_to_the_prefilter():
         learner.query(da.from_array(POOL, chunks=(100, 3)), 5)
 
 
+@pytest.mark.slow
 def test_prefilter_runs_the_batch_strategy_on_the_best_ranked_rows(client):
     learner = ActiveLearner(make_classifier_net(max_epochs=2), "badge", random_state=0).fit(X, y)
     pool = da.from_array(POOL, chunks=(100, 3))

@@ -44,7 +44,17 @@ def fitted():
 # KMeans (DensityWeighted) warns when a pool has fewer distinct rows than
 # clusters; its answer is still n distinct rows, which is what is checked.
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@pytest.mark.parametrize("strategy", CLASSIFICATION, ids=_ids(CLASSIFICATION))
+# ALEX, DAL and TypiClust take over 8 s for their examples: marked slow.
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        pytest.param(s, marks=pytest.mark.slow)
+        if type(s).__name__ in {"ALEX", "DAL", "TypiClust"}
+        else s
+        for s in CLASSIFICATION
+    ],
+    ids=_ids(CLASSIFICATION),
+)
 def test_any_pool_gives_n_distinct_indices_inside_it(strategy, fitted):
     learner = fitted(strategy)
     name = type(strategy).__name__

@@ -1,8 +1,13 @@
-"""The metrics of :mod:`._metrics` applied to the table of cross_validate_strategies."""
+"""The metrics of :mod:`._curves` applied to the results table of
+:func:`skactive.model_selection.cross_validate_strategies`.
+
+The table is a pandas DataFrame with one row per (strategy, repeat, fold,
+round); pandas is imported only when a table is built.
+"""
 
 import numpy as np
 
-from ._metrics import (
+from ._curves import (
     area_under_learning_curve,
     labels_to_target,
     learning_budgets,
@@ -58,7 +63,7 @@ def learning_curves(results, *, aggregate="mean", x="n_labeled"):
     Parameters
     ----------
     results : pandas.DataFrame
-        The table returned by :func:`cross_validate_strategies`.
+        The table returned by :func:`~skactive.model_selection.cross_validate_strategies`.
     aggregate : {"mean", "median"}, default="mean"
         How runs are combined (DAMI reports medians).
     x : {"n_labeled", "cost"}, default="n_labeled"
@@ -150,7 +155,7 @@ def results_penalty_matrix(results, *, baseline="random", by=None, threshold=1.9
     Parameters
     ----------
     results : pandas.DataFrame
-        The table returned by :func:`cross_validate_strategies`, possibly
+        The table returned by :func:`~skactive.model_selection.cross_validate_strategies`, possibly
         several concatenated with columns telling them apart (see ``by``).
     baseline : str, default="random"
         The random-sampling strategy that defines ``n0``.
@@ -187,7 +192,7 @@ def results_error_cdf(results, *, baseline="random", by=None):
     Parameters
     ----------
     results : pandas.DataFrame
-        The table returned by :func:`cross_validate_strategies`.
+        The table returned by :func:`~skactive.model_selection.cross_validate_strategies`.
     baseline : str, default="random"
     by : str or list of str, default=None
         Columns defining settings, as in :func:`results_penalty_matrix`.
@@ -213,7 +218,7 @@ def summarize_results(results, *, baseline="random", target=None, aggregate="mea
     Parameters
     ----------
     results : pandas.DataFrame
-        The table returned by :func:`cross_validate_strategies`.
+        The table returned by :func:`~skactive.model_selection.cross_validate_strategies`.
     baseline : str or None, default="random"
         The random-sampling strategy of the penalty matrix. If None, or if
         it is not among the strategies, or there are fewer than 2 runs or no

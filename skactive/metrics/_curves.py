@@ -1,8 +1,8 @@
-"""Metrics of learning curves: AULC, BADGE's penalty matrix and error CDF, DEIMOS'
-labels-to-target.
+"""Metrics of learning curves on plain arrays: AULC, DEIMOS' labels-to-target,
+BADGE's budgets, penalty matrix and normalised-error CDF.
 
-These functions work on plain arrays; :func:`summarize_results` and friends
-apply them to the table of :func:`cross_validate_strategies`.
+The functions of :mod:`._results` apply them to the results table of
+:func:`skactive.model_selection.cross_validate_strategies`.
 """
 
 import numpy as np
@@ -61,7 +61,7 @@ def area_under_learning_curve(n_labeled, scores):
 
     Examples
     --------
-    >>> from skactive.model_selection import area_under_learning_curve
+    >>> from skactive.metrics import area_under_learning_curve
     >>> area_under_learning_curve([10, 20, 30], [0.5, 0.7, 0.7])
     0.65
     """
@@ -105,7 +105,7 @@ def labels_to_target(n_labeled, scores, target):
 
     Examples
     --------
-    >>> from skactive.model_selection import labels_to_target
+    >>> from skactive.metrics import labels_to_target
     >>> labels_to_target([10, 20, 30, 40], [0.5, 0.8, 0.75, 0.9], 0.8)
     20.0
     """
@@ -158,7 +158,7 @@ def learning_budgets(n_labeled, random_scores, *, fraction=0.99):
 
     Examples
     --------
-    >>> from skactive.model_selection import learning_budgets
+    >>> from skactive.metrics import learning_budgets
     >>> n0, rounds = learning_budgets([10, 20, 30, 40, 50, 60, 70, 80, 90, 100],
     ...                               [.1, .3, .5, .6, .7, .8, .85, .9, .99, 1.0])
     >>> n0, rounds.tolist()
@@ -251,7 +251,7 @@ def penalty_matrix(errors, *, threshold=1.96):
     Examples
     --------
     >>> import numpy as np
-    >>> from skactive.model_selection import penalty_matrix
+    >>> from skactive.metrics import penalty_matrix
     >>> errors = np.array([[[.30, .31, .29]], [[.20, .22, .21]]])  # 2 strategies, 1 budget
     >>> penalty_matrix(errors).tolist()
     [[0.0, 0.0], [1.0, 0.0]]
@@ -311,7 +311,7 @@ def normalized_error_cdf(errors, *, baseline=0):
     Examples
     --------
     >>> import numpy as np
-    >>> from skactive.model_selection import normalized_error_cdf
+    >>> from skactive.metrics import normalized_error_cdf
     >>> errors = np.array([[[.2, .2], [.4, .4]], [[.1, .1], [.4, .4]]])
     >>> values, cdf = normalized_error_cdf(errors)
     >>> values.tolist(), cdf.tolist()
