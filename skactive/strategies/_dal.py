@@ -13,7 +13,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
 from .. import probes
-from .._nets_discriminator import _check_parameters, discriminate
+from ..nets._discriminator import _check_parameters, discriminate
 from ..kernels import top_k
 from ._base import QueryStrategy, RealInterval
 

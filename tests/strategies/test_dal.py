@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from skactive import ActiveLearner
-from skactive._nets_discriminator import discriminate
+from skactive.nets._discriminator import discriminate
 from skactive.strategies import DAL, _dal
 
 from ..conftest import make_classifier_net, make_regressor_net

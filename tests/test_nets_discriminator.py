@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from skactive._nets_discriminator import discriminate
+from skactive.nets._discriminator import discriminate
 
 SMALL = dict(hidden_layer_sizes=(16, 16), batch_size=64, lr=1e-2)
 

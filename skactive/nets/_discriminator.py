@@ -25,7 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .probes import seeded_torch
+from ..probes import seeded_torch
 
 __all__ = ["DiscriminatorResult", "discriminate"]
 
