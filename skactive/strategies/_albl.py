@@ -8,7 +8,6 @@ References
    AISTATS 2011 (EXP4.P).
 """
 
-import copy
 from numbers import Integral, Real
 
 import numpy as np
@@ -17,6 +16,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
 from .. import probes
+from .._rollback import restored_on_failure
 from ..kernels import exp4p_log_weight_update, importance_weighted_accuracy
 from ._base import QueryStrategy
 from ._kcenter import CoreSet
@@ -84,9 +84,6 @@ class ALBL(QueryStrategy):
     pending_ : dict or None
         The last query, waiting for its reward (with ``"taught"``, the row
         counts of the teaches :meth:`on_teach` reported since).
-    told_of_teaches_ : bool
-        Set by the first :meth:`on_teach`: from then on the teaches are those
-        reported, not inferred.
 
     Notes
     -----
@@ -94,10 +91,9 @@ class ALBL(QueryStrategy):
 
     - The rows of a query are attributed to it when the learner was taught
       exactly once since, with as many rows as were queried (the usual
-      ``query`` / ``teach`` loop, rows in the order returned). The learner
-      says so through :meth:`on_teach`; a learner that never calls it is
-      read instead (its ``n_rounds_`` and ``labeled_rounds_``). Otherwise
-      the pending query gets no reward (it is recorded in ``history_`` with
+      ``query`` / ``teach`` loop, rows in the order returned): the learner
+      says so through :meth:`on_teach`. Otherwise the pending query gets no
+      reward (it is recorded in ``history_`` with
       ``reward=None``); a repeated query without a ``teach`` in between
       replaces it.
     - Hsu & Lin normalise IW-ACC by ``nT``; here by ``Σ W`` (self-normalised),
@@ -190,7 +186,6 @@ class ALBL(QueryStrategy):
         y : array-like of shape (n_taught,) or (n_taught, n_targets)
             Their labels.
         """
-        self.told_of_teaches_ = True
         pending = getattr(self, "pending_", None)
         if pending is not None:
             pending["taught"] = [*pending.get("taught", []), len(y)]
@@ -198,26 +193,15 @@ class ALBL(QueryStrategy):
             if hasattr(strategy, "on_teach"):
                 strategy.on_teach(learner, X, y)
 
-    def _was_taught(self, learner, pending):
-        """None: no teach since the pending query; else whether its rows were taught."""
-        m = pending["draw_proba"].shape[0]
-        if getattr(self, "told_of_teaches_", False):
-            taught = pending.get("taught", [])
-            return None if not taught else taught == [m]
-        # A learner that does not report its teaches: read its bookkeeping.
-        if learner.n_rounds_ == pending["n_rounds"]:
-            return None
-        n_labelled = learner.labeled_rounds_.shape[0]
-        return bool(
-            learner.n_rounds_ == pending["n_rounds"] + 1
-            and n_labelled == pending["n_labelled"] + m
-            and np.all(learner.labeled_rounds_[pending["n_labelled"] :] == learner.n_rounds_)
-        )
+    def _was_taught(self, pending):
+        """None: no teach told since the pending query; else whether its rows were taught."""
+        taught = pending.get("taught", [])
+        return None if not taught else taught == [pending["draw_proba"].shape[0]]
 
     def _observe(self, learner):
         """Turn the pending query into a reward if the learner was taught its rows."""
         pending, self.pending_ = self.pending_, None
-        taught = None if pending is None else self._was_taught(learner, pending)
+        taught = None if pending is None else self._was_taught(pending)
         if taught is None:
             return  # nothing queried yet, or no teach since: the new query replaces it
         m = pending["draw_proba"].shape[0]
@@ -231,7 +215,7 @@ class ALBL(QueryStrategy):
                 }
             )
             return
-        positions = np.arange(pending["n_labelled"], pending["n_labelled"] + m)
+        positions = np.arange(pending["n_labeled"], pending["n_labeled"] + m)
         self.queried_positions_ = np.concatenate([self.queried_positions_, positions])
         self.importance_weights_ = np.concatenate(
             [self.importance_weights_, 1.0 / pending["draw_proba"]]
@@ -275,14 +259,8 @@ class ALBL(QueryStrategy):
     def query(self, learner, X_pool, n, random_state=None):
         # A query that fails (an expert refusing the network, bad input)
         # leaves the bandit as it was: no reward consumed, no query pending.
-        state = {k: copy.deepcopy(vars(self)[k]) for k in self._STATE if k in vars(self)}
-        try:
+        with restored_on_failure(self, self._STATE, deep=True):
             return self._query(learner, X_pool, n, random_state)
-        except BaseException:
-            for key in self._STATE:
-                vars(self).pop(key, None)
-            vars(self).update(state)
-            raise
 
     query.__doc__ = QueryStrategy.query.__doc__
 
@@ -335,8 +313,7 @@ class ALBL(QueryStrategy):
             available[row] = False
 
         self.pending_ = {
-            "n_rounds": learner.n_rounds_,
-            "n_labelled": learner.labeled_rounds_.shape[0],
+            "n_labeled": learner.labeled_rounds_.shape[0],
             "indices": drawn.copy(),
             "advice": advice,
             "v_hat": v_hat,
