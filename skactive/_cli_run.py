@@ -253,7 +253,7 @@ def _write_plots(results, summary, out_dir, name, baseline):
     import matplotlib.pyplot as plt
 
     from . import plotting
-    from .model_selection import results_error_cdf, results_penalty_matrix
+    from .metrics import results_error_cdf, results_penalty_matrix
 
     written = []
     ax = plotting.plot_learning_curves(results, title=f"{name}: learning curves")
@@ -287,7 +287,8 @@ def run_compare(args, out=None):
     """
     from pathlib import Path
 
-    from .model_selection import cross_validate_strategies, summarize_results
+    from .metrics import summarize_results
+    from .model_selection import cross_validate_strategies
 
     out = sys.stdout if out is None else out
     X, y, name, classification = _load(args)

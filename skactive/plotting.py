@@ -81,7 +81,7 @@ def plot_learning_curves(results, *, aggregate="mean", bands=True, ax=None, titl
     -------
     ax : matplotlib Axes
     """
-    from .model_selection import learning_curves
+    from .metrics import learning_curves
 
     curves = learning_curves(results, aggregate=aggregate)
     groups = list(curves.groupby("strategy", sort=False))
@@ -296,7 +296,8 @@ def plot_stopping(results, *, x="n_labeled", ax=None, title=None):
     -------
     ax : matplotlib Axes
     """
-    from .model_selection import learning_curves, stopping_report
+    from .metrics import learning_curves
+    from .model_selection import stopping_report
 
     report = stopping_report(results, x=x)
     table = results.copy()

@@ -207,12 +207,12 @@ class ALEX(QueryStrategy):
     def query(self, learner, X_pool, n, random_state=None):
         rng = check_random_state(random_state)
         candidates = self.candidates(learner, X_pool, n, rng)
-        X_labelled = learner.network_input(learner.X_labeled_)
-        n_labelled = probes.n_rows(X_labelled)
-        n_background = n_labelled if self.n_background is None else self.n_background
-        n_background = min(n_background, n_labelled)
+        X_labeled = learner.network_input(learner.X_labeled_)
+        n_labeled = probes.n_rows(X_labeled)
+        n_background = n_labeled if self.n_background is None else self.n_background
+        n_background = min(n_background, n_labeled)
         background = probes.take_rows(
-            X_labelled, np.sort(rng.choice(n_labelled, n_background, False))
+            X_labeled, np.sort(rng.choice(n_labeled, n_background, False))
         )
         seed = rng.randint(np.iinfo(np.int32).max)
 
@@ -230,7 +230,7 @@ class ALEX(QueryStrategy):
             )
 
         divergence = mean_kl_divergence(
-            explain(probes.take_rows(X_pool, candidates)), explain(X_labelled)
+            explain(probes.take_rows(X_pool, candidates)), explain(X_labeled)
         )
         return candidates[top_k(divergence, n, rng)]
 

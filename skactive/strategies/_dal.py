@@ -13,8 +13,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
 from .. import probes
-from ..nets._discriminator import _check_parameters, discriminate
 from ..kernels import top_k
+from ..nets._discriminator import _check_parameters, discriminate
 from ._base import QueryStrategy, RealInterval
 
 __all__ = ["DAL"]
@@ -175,7 +175,7 @@ class DAL(QueryStrategy):
         rng = check_random_state(random_state)
         net = learner.network_
         batch = learner.pool_batch_size
-        Z_labelled = probes.penultimate_embedding(
+        Z_labeled = probes.penultimate_embedding(
             net, learner.network_input(learner.X_labeled_), batch_size=batch
         )
         Z_pool = probes.penultimate_embedding(net, X_pool, batch_size=batch)
@@ -184,14 +184,14 @@ class DAL(QueryStrategy):
         moved = []
         for part in np.array_split(np.arange(n), min(self.n_mini_queries, n)):
             k = part.shape[0]
-            labelled = np.concatenate([Z_labelled, Z_pool[np.asarray(moved, dtype=np.int64)]])
+            labeled = np.concatenate([Z_labeled, Z_pool[np.asarray(moved, dtype=np.int64)]])
             candidates = remaining
             if self.pool_ratio is not None:
-                size = max(k, int(self.pool_ratio * labelled.shape[0]))
+                size = max(k, int(self.pool_ratio * labeled.shape[0]))
                 if size < remaining.shape[0]:
                     candidates = np.sort(rng.choice(remaining, size=size, replace=False))
             result = discriminate(
-                labelled,
+                labeled,
                 Z_pool[candidates],
                 seed=rng.randint(np.iinfo(np.int32).max),
                 hidden_layer_sizes=self.hidden_layer_sizes,

@@ -171,20 +171,20 @@ class LCMD(QueryStrategy):
         labelled : ndarray of shape (n_labelled, n_kernel_features)
             ``φ(x)`` of the labelled rows, the same transformations applied.
         """
-        X_labelled = learner.network_input(learner.X_labeled_)
+        X_labeled = learner.network_input(learner.X_labeled_)
         if self.kernel == "grad":
-            return self._gradient_features(learner, X_pool, X_labelled, random_state)
+            return self._gradient_features(learner, X_pool, X_labeled, random_state)
         net, batch_size = learner.network_, learner.pool_batch_size
         pool = probes.last_layer_features(net, X_pool, batch_size=batch_size)
-        labelled = probes.last_layer_features(net, X_labelled, batch_size=batch_size)
+        labeled = probes.last_layer_features(net, X_labeled, batch_size=batch_size)
         if self.sketch_dim is not None:
             projection = gaussian_sketch(
                 pool.shape[1], int(self.sketch_dim), check_random_state(random_state)
             ).astype(pool.dtype)
-            pool, labelled = pool @ projection, labelled @ projection
-        return _scaled(pool, labelled)
+            pool, labeled = pool @ projection, labeled @ projection
+        return _scaled(pool, labeled)
 
-    def _gradient_features(self, learner, X_pool, X_labelled, random_state):
+    def _gradient_features(self, learner, X_pool, X_labeled, random_state):
         output = differentiated_output(
             learner,
             "LCMD's kernel='grad' needs one output to differentiate",
@@ -201,21 +201,21 @@ class LCMD(QueryStrategy):
                 n_components=self.sketch_dim,
                 random_state=seed,
             )
-            for X in (X_pool, X_labelled)
+            for X in (X_pool, X_labeled)
         ]
         return _scaled(*features)
 
     def query(self, learner, X_pool, n, random_state=None):
-        pool, labelled = self.features(learner, X_pool, random_state)
-        centres = labelled if self.mode == "tp" else labelled[:0]
+        pool, labeled = self.features(learner, X_pool, random_state)
+        centres = labeled if self.mode == "tp" else labeled[:0]
         return lcmd_greedy(pool, n, centres)
 
     query.__doc__ = QueryStrategy.query.__doc__
 
 
-def _scaled(pool, labelled):
+def _scaled(pool, labeled):
     """Both feature sets scaled so that mean ``k(x, x)`` over ``labelled`` is 1."""
-    factor = np.sqrt(scale_factor(labelled)).astype(pool.dtype)
+    factor = np.sqrt(scale_factor(labeled)).astype(pool.dtype)
     pool *= factor
-    labelled *= factor
-    return pool, labelled
+    labeled *= factor
+    return pool, labeled

@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..kernels import ball_graph, max_coverage_greedy, purity_radius
 from ._base import QueryStrategy
-from ._typiclust import labelled_and_pool, seed_from
+from ._typiclust import labeled_and_pool, seed_from
 
 __all__ = ["ProbCover"]
 
@@ -146,14 +146,14 @@ class ProbCover(QueryStrategy):
         delta : float
             ``delta`` if set, else the purity-chosen radius.
         """
-        Z = np.concatenate(labelled_and_pool(learner, X_pool, self.representation))
+        Z = np.concatenate(labeled_and_pool(learner, X_pool, self.representation))
         return self._radius(learner, Z.astype(np.float64), check_random_state(random_state))
 
     def query(self, learner, X_pool, n, random_state=None):
         rng = check_random_state(random_state)
-        Z_labelled, Z_pool = labelled_and_pool(learner, X_pool, self.representation)
-        Z = np.concatenate([Z_labelled, Z_pool]).astype(np.float64)
+        Z_labeled, Z_pool = labeled_and_pool(learner, X_pool, self.representation)
+        Z = np.concatenate([Z_labeled, Z_pool]).astype(np.float64)
         graph = ball_graph(Z, self._radius(learner, Z, rng))
-        return max_coverage_greedy(graph, Z_labelled.shape[0], n, rng)
+        return max_coverage_greedy(graph, Z_labeled.shape[0], n, rng)
 
     query.__doc__ = QueryStrategy.query.__doc__

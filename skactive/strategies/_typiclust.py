@@ -37,11 +37,11 @@ def represent(learner, X, representation):
     return probes.penultimate_embedding(learner.network_, X, batch_size=learner.pool_batch_size)
 
 
-def labelled_and_pool(learner, X_pool, representation):
+def labeled_and_pool(learner, X_pool, representation):
     """``(Z_labelled, Z_pool)``: the labelled rows and the pool in one representation."""
     Z_pool = represent(learner, X_pool, representation)
-    Z_labelled = represent(learner, learner.network_input(learner.X_labeled_), representation)
-    return Z_labelled, Z_pool
+    Z_labeled = represent(learner, learner.network_input(learner.X_labeled_), representation)
+    return Z_labeled, Z_pool
 
 
 def seed_from(rng):
@@ -133,17 +133,17 @@ class TypiClust(QueryStrategy):
 
     def query(self, learner, X_pool, n, random_state=None):
         rng = check_random_state(random_state)
-        Z_labelled, Z_pool = labelled_and_pool(learner, X_pool, self.representation)
-        Z = np.concatenate([Z_labelled, Z_pool]).astype(np.float64)
+        Z_labeled, Z_pool = labeled_and_pool(learner, X_pool, self.representation)
+        Z = np.concatenate([Z_labeled, Z_pool]).astype(np.float64)
         n_distinct = np.unique(Z, axis=0).shape[0]
-        n_clusters = min(Z_labelled.shape[0] + n, self.max_clusters, n_distinct)
+        n_clusters = min(Z_labeled.shape[0] + n, self.max_clusters, n_distinct)
         clusters = KMeans(n_clusters=n_clusters, n_init=1, random_state=seed_from(rng)).fit(Z)
         labels = clusters.labels_.astype(np.int64)
-        n_labelled = Z_labelled.shape[0]
+        n_labeled = Z_labeled.shape[0]
         return typiclust_select(
-            labels[:n_labelled],
-            labels[n_labelled:],
-            Z[n_labelled:],
+            labels[:n_labeled],
+            labels[n_labeled:],
+            Z[n_labeled:],
             n,
             n_neighbors=self.n_neighbors,
             min_cluster_size=self.min_cluster_size,
