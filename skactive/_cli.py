@@ -26,15 +26,11 @@ from ._cli_run import (  # noqa: F401 (_compare_learner, _demo_learner, _scoring
 
 __all__ = ["main"]
 
-# The names of ``skactive.strategies.STRATEGY_ALIASES`` and
-# ``skactive.datasets.DATASETS``, written out so that parsing the command
-# line (and ``--help``) imports neither torch nor scikit-learn; a test checks
-# that they agree.
-STRATEGY_NAMES = (
-    "albl", "alex", "badge", "bald", "batchbald", "coreset", "dal", "dami", "deimos",
-    "density_weighted", "egl", "entropy", "lcmd", "least_confidence", "margin", "max_variance",
-    "power_bald", "probcover", "random", "softmax_bald", "softrank_bald", "typiclust",
-)  # fmt: skip
+# The names of ``skactive.datasets.DATASETS`` and of the stopping criteria,
+# written out so that parsing the command line (and ``--help``) imports
+# neither torch nor scikit-learn; a test checks that they agree. The strategy
+# names are read from the registry when the arguments are checked (see
+# ``__getattr__``), so a strategy added to it needs no line here.
 DATASET_NAMES = ("ccpp", "digits", "kr-vs-k", "magic", "mnist-5k", "pendigits", "satimage")
 IMAGE_DATASET_NAMES = ("digits", "mnist-5k")
 STOPPING_NAMES = (
@@ -44,6 +40,28 @@ STOPPING_NAMES = (
     "overall_uncertainty",
     "stabilizing_predictions",
 )
+
+_STRATEGIES_HELP = (
+    "comma-separated aliases of skactive.strategies.STRATEGY_ALIASES, e.g. "
+    "random,margin,badge,bald (an unknown one is refused with the list)"
+)
+
+
+def __getattr__(name):
+    # STRATEGY_NAMES: the registry's aliases, sorted; imported only when read
+    # (argument checks), not when the parser is built.
+    if name == "STRATEGY_NAMES":
+        from .strategies import STRATEGY_ALIASES
+
+        return tuple(sorted(STRATEGY_ALIASES))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _unknown_strategies(text):
+    """The aliases of a comma-separated list that the registry lacks, and every alias."""
+    names = __getattr__("STRATEGY_NAMES")
+    return sorted(set(text.split(",")) - set(names)), list(names)
+
 
 _DESCRIPTION = (
     "Compare active-learning query strategies for PyTorch networks by simulated "
@@ -138,7 +156,7 @@ def _add_compare(commands):
     compare.add_argument(
         "--strategies",
         default="random,least_confidence,margin,entropy",
-        help=f"comma-separated aliases among {', '.join(STRATEGY_NAMES)}",
+        help=_STRATEGIES_HELP,
     )
     compare.add_argument(
         "--initial-size",
@@ -197,9 +215,6 @@ def _check_compare(args, parser):
 
     from sklearn.metrics import get_scorer_names
 
-    unknown = sorted(set(args.strategies.split(",")) - set(STRATEGY_NAMES))
-    if unknown:
-        parser.error(f"unknown strategies {unknown}; choose among {list(STRATEGY_NAMES)}")
     for option in ("folds", "repeats", "max_epochs", "threads"):
         if getattr(args, option) is not None and getattr(args, option) < (
             2 if option == "folds" else 1
@@ -219,6 +234,10 @@ def _check_compare(args, parser):
     if Path(args.out).exists() and not Path(args.out).is_dir():
         parser.error(f"--out {args.out} exists and is not a folder")
     _check_stopping(args, parser)
+    # Last: the names are read from the registry, which imports torch.
+    unknown, names = _unknown_strategies(args.strategies)
+    if unknown:
+        parser.error(f"unknown strategies {unknown}; choose among {names}")
 
 
 def _parser():
@@ -240,7 +259,7 @@ def _parser():
     demo.add_argument(
         "--strategies",
         default="random,least_confidence,margin,entropy",
-        help=f"comma-separated aliases among {', '.join(STRATEGY_NAMES)}",
+        help=_STRATEGIES_HELP,
     )
     demo.add_argument("--repeats", type=int, default=3, help="repeats with new test splits")
     demo.add_argument("--initial-size", type=int, default=30, help="rows in the seed set")
@@ -269,14 +288,14 @@ def main(argv=None):
         except (ValueError, ImportError, OSError) as error:
             command.error(str(error))
     if args.command == "demo":
-        unknown = sorted(set(args.strategies.split(",")) - set(STRATEGY_NAMES))
-        if unknown:
-            command.error(f"unknown strategies {unknown}; choose among {list(STRATEGY_NAMES)}")
         for name in ("repeats", "initial_size", "query_size", "max_epochs", "threads"):
             if getattr(args, name) is not None and getattr(args, name) < 1:
                 command.error(f"--{name.replace('_', '-')} must be at least 1")
         if args.rounds < 0:
             command.error("--rounds must be at least 0")
+        unknown, names = _unknown_strategies(args.strategies)
+        if unknown:
+            command.error(f"unknown strategies {unknown}; choose among {names}")
         try:
             with _torch_threads(args.threads):
                 run_demo(args)

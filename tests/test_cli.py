@@ -339,3 +339,13 @@ def test_cli_nets_train_to_convergence_unless_max_epochs_is_given():
     assert schedules(_cli._demo_learner("random", demo, 0)) == (1000, [TrainToConvergence])
     parser, _ = _cli._parser()
     assert parser.parse_args(["demo"]).max_epochs is None
+
+
+def test_a_strategy_added_to_the_registry_is_accepted_without_a_cli_line(monkeypatch):
+    from skactive import _cli
+    from skactive.strategies import STRATEGY_ALIASES, Random
+
+    assert _cli._unknown_strategies("random,toy")[0] == ["toy"]
+    monkeypatch.setitem(STRATEGY_ALIASES, "toy", Random)
+    unknown, names = _cli._unknown_strategies("random,toy")
+    assert unknown == [] and "toy" in names and "toy" in _cli.STRATEGY_NAMES
