@@ -478,7 +478,9 @@ def manifest(settings, quick, seed):
             for task in ("classifier", "regressor")
         },
         "left_out": {task: left_out(task, quick) for task in ("classifier", "regressor")},
-        "network": {t: repr(make_learner("classifier", t, settings).estimator) for t in TRAININGS},
+        "network": {
+            t: describe(make_learner("classifier", t, settings).estimator) for t in TRAININGS
+        },
         "machine": {
             "cpus": os.cpu_count(),
             "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
@@ -492,6 +494,30 @@ def manifest(settings, quick, seed):
             "scikit-learn": sklearn.__version__,
             "numpy": np.__version__,
         },
+    }
+
+
+def describe(pipeline):
+    """A pipeline's steps and their parameters, as text that is the same in every process.
+
+    Not the estimator's repr: scikit-learn shortens a long repr with "...",
+    and skorch lists a set of strings whose order changes from one Python
+    process to the next. Classes are named by their name alone, so that a
+    module moved inside the package does not change the description.
+    """
+
+    def text(value):
+        if isinstance(value, type):
+            return value.__name__
+        if isinstance(value, (set, frozenset)):
+            return "{" + ", ".join(sorted(map(text, value))) + "}"
+        if isinstance(value, (list, tuple)):
+            return "[" + ", ".join(map(text, value)) + "]"
+        return repr(value)
+
+    return {
+        name: {k: text(v) for k, v in sorted(step.get_params(deep=False).items())}
+        for name, step in pipeline.steps
     }
 
 

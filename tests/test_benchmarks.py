@@ -1,6 +1,7 @@
 """The benchmark scripts run (in their quick mode) and agree with their references."""
 
 import importlib.util
+import os
 from pathlib import Path
 
 import numpy as np
@@ -405,3 +406,31 @@ def test_convergence_benchmark_quick_mode(capsys):
     assert accuracy > out["50 epochs", 50][0] + 0.05
     assert epochs > 50 and out["50 epochs", 50][2] == 50
     assert "test accuracy" in capsys.readouterr().out
+
+
+def test_label_efficiency_manifest_describes_the_network_alike_in_every_process():
+    # A resumed part is refused when the manifest's network differs: the
+    # description must not depend on the process (string hashing) or be cut short.
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys; sys.path.insert(0, {path!r}); import label_efficiency as le; "
+        "print(json.dumps({{t: le.describe(le.make_learner('classifier', t, le.FULL).estimator) "
+        "for t in le.TRAININGS}}, sort_keys=True))"
+    ).format(path=str(BENCHMARKS))
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    network = json.loads(outputs.pop())
+    assert "..." not in json.dumps(network)
+    assert network["converged"]["neuralnetclassifier"]["module"] == "MLP"
