@@ -46,7 +46,6 @@ import numpy as np
 from scipy.special import xlogy
 
 from skactive.kernels import (
-    _extend_sampled_configurations,
     bald,
     batch_mutual_information,
     batchbald_greedy,
@@ -54,6 +53,7 @@ from skactive.kernels import (
     deimos_greedy,
     expected_entropy,
 )
+from skactive.kernels._bayes import _extend_sampled_configurations
 
 # Float64 elements of the largest temporary the previous BatchBALD built.
 _REFERENCE_MAX_ELEMENTS = 2**22
