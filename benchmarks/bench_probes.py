@@ -27,6 +27,7 @@ rows),
 ``mc_dropout_output`` with ``J = 10`` passes, ``shap_explanations``
 (DeepExplainer) of 5 rows against 20 background rows (its ratio is for
 those 5 rows, not the pool), and ``discriminate`` (DAL's discriminator,
+trained in ``skactive.nets``, timed here beside the probes it follows,
 3 epochs, widths (64, 64, 64)) on the penultimate embeddings of the 300
 labelled rows and of the pool (its input is that embedding whatever the
 pool's kind, so it is timed once). For contrast, skorch's own
@@ -199,6 +200,7 @@ def _probe_calls(net, pool, labelled_embedding, n_heavy):
     from torch.utils.data import Subset
 
     from skactive import probes
+    from skactive.nets._discriminator import discriminate
 
     if probes.is_dataset(pool):
         shap_rows = Subset(pool, range(N_SHAP))
@@ -221,7 +223,7 @@ def _probe_calls(net, pool, labelled_embedding, n_heavy):
     }
     if labelled_embedding is not None:
         pool_embedding = probes.penultimate_embedding(net, pool, batch_size=CHUNK)
-        calls["discriminate"] = lambda: probes.discriminate(
+        calls["discriminate"] = lambda: discriminate(
             labelled_embedding,
             pool_embedding,
             seed=0,
