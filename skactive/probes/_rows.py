@@ -1,6 +1,6 @@
 """Count, take and append the rows of every input kind; the input part of a Dataset item.
 
-The input kinds are described in :mod:`skactive.probes._data`; nothing here
+The input kinds are described in :mod:`skactive.probes`; nothing here
 copies what need not be copied (a Dataset is only indexed through
 :class:`~torch.utils.data.Subset` and :class:`~torch.utils.data.ConcatDataset`).
 """

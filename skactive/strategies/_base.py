@@ -199,7 +199,7 @@ class QueryStrategy(BaseEstimator):
 
     Subclasses implement :meth:`query`, declare their parameters in
     ``_parameter_constraints`` and their needs in :meth:`__strategy_tags__`
-    (see :mod:`skactive.strategies._base`). They receive the pool as the
+    (see :mod:`skactive.strategies`). They receive the pool as the
     network sees it: validated, passed through any preprocessing steps of a
     Pipeline estimator, ``float32``. Anything torch-related is obtained
     through the probe layer (``skactive.probes``) from ``learner.network_``.

@@ -1,6 +1,7 @@
 """The README's strategy table, generated from the registry and the capability tags.
 
-``python -m skactive.strategies._table`` prints the table; a test checks that
+Run as a module (``python -m`` with this module's name, as the README says),
+it prints the table; a test checks that
 the README's equals it. The C/R column and the needs come from each
 strategy's :class:`~skactive.strategies.StrategyTags` (of its default
 settings, and of the settings in :data:`REGRESSOR_SETTINGS` and
