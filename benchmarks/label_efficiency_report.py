@@ -516,48 +516,6 @@ def replace_section(readme_text, section):
     return f"{head}{BEGIN}\n{section}{END}{tail}"
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--results", default=str(DEFAULT_RESULTS))
-    parser.add_argument("--readme", action="store_true", help="update README.md")
-    parser.add_argument("--check", action="store_true", help="fail if README.md is stale")
-    parser.add_argument(
-        "--converged",
-        action="store_true",
-        help="the converged protocol's results (benchmarks/label_efficiency.py); "
-        f"--results defaults to {CONVERGED_RESULTS}",
-    )
-    args = parser.parse_args(argv)
-    readme = ROOT / "README.md"
-    if args.converged:
-        results = args.results if args.results != str(DEFAULT_RESULTS) else CONVERGED_RESULTS
-        section = write_converged(results)
-        if args.check:
-            text = readme.read_text()
-            return int(replace_section(text, section) != text)
-        if args.readme:
-            readme.write_text(replace_section(readme.read_text(), section))
-        print(section)
-        return 0
-    if args.check:
-        text = readme.read_text()
-        if replace_section(text, render(args.results)) != text:
-            print("README.md's results section is out of date.", file=sys.stderr)
-            return 1
-        return 0
-    section = write_all(args.results)
-    if (Path(args.results) / "image_results.csv").exists():
-        write_image(args.results)
-    if args.readme:
-        readme.write_text(replace_section(readme.read_text(), section))
-    print(section)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 # ------------------------------------------------ the converged protocol's report
 
 CONVERGED_RESULTS = HERE / "results" / "label_efficiency_converged"
@@ -842,3 +800,45 @@ def write_converged(results_dir):
     (results_dir / "section.md").write_text(section)
     (results_dir / "settings.md").write_text(render_converged_settings(results_dir))
     return section
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", default=str(DEFAULT_RESULTS))
+    parser.add_argument("--readme", action="store_true", help="update README.md")
+    parser.add_argument("--check", action="store_true", help="fail if README.md is stale")
+    parser.add_argument(
+        "--converged",
+        action="store_true",
+        help="the converged protocol's results (benchmarks/label_efficiency.py); "
+        f"--results defaults to {CONVERGED_RESULTS}",
+    )
+    args = parser.parse_args(argv)
+    readme = ROOT / "README.md"
+    if args.converged:
+        results = args.results if args.results != str(DEFAULT_RESULTS) else CONVERGED_RESULTS
+        section = write_converged(results)
+        if args.check:
+            text = readme.read_text()
+            return int(replace_section(text, section) != text)
+        if args.readme:
+            readme.write_text(replace_section(readme.read_text(), section))
+        print(section)
+        return 0
+    if args.check:
+        text = readme.read_text()
+        if replace_section(text, render(args.results)) != text:
+            print("README.md's results section is out of date.", file=sys.stderr)
+            return 1
+        return 0
+    section = write_all(args.results)
+    if (Path(args.results) / "image_results.csv").exists():
+        write_image(args.results)
+    if args.readme:
+        readme.write_text(replace_section(readme.read_text(), section))
+    print(section)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
