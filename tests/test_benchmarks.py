@@ -149,10 +149,70 @@ def test_label_efficiency_quick_mode(tmp_path, monkeypatch):
     for task in ("classifier", "regressor"):
         for name in runner.strategies(task, quick=True):
             assert f"`{name}`" in section
-    for heading in ("Sanity check", "Classification", "Regression", "Per setting", "Ablations"):
+    headings = (
+        "Sanity check",
+        "Which strategy should I use, at which budget?",
+        "Classification",
+        "Regression",
+        "Per setting",
+        "Did each paper's headline claim hold",
+        "The benchmark's targets",
+        "Query and fit time",
+        "Ablations",
+    )
+    for heading in headings:
         assert f"**{heading}" in section
+    claims = section.split("headline claim hold")[1].split("**The benchmark's targets**")[0]
+    claims = [line for line in claims.splitlines() if line.startswith("- **")]
+    # Every paper of the quick run's strategies but DAMI, whose claim is about MAGIC.
+    papers = ("BADGE", "DEIMOS", "DAL", "ALEX", "Stochastic", "TypiClust", "ProbCover", "LCMD")
+    assert [line.split("**")[1].split()[0] for line in claims] == list(papers)
+    assert all(("**Held**" in line) != ("**Did not hold**" in line) for line in claims)
     report.write_converged(out)
     assert "fixed50" in (out / "settings.md").read_text()
+
+
+def test_recommendations_rank_by_paired_difference_per_budget_band():
+    import pandas as pd
+
+    report = _load("label_efficiency_report")
+    rng = np.random.default_rng(0)
+    rows = []
+    # Per fold a random curve; "early" beats it by 0.1 up to 300 labels only,
+    # "late" by 0.05 above 700 labels only, "same" never.
+    for fold in range(4):
+        base = rng.uniform(0.5, 0.7)
+        for round_, n in enumerate([20, 120, 220, 420, 620, 820, 1000]):
+            score = base + 0.01 * round_
+            bonus = {"random": 0.0, "same": 0.0, "early": 0.1 * (0 < n <= 300) * (round_ > 0)}
+            bonus["late"] = 0.05 * (n > 700)
+            for name, extra in bonus.items():
+                rows.append(
+                    dict(
+                        task="classifier",
+                        dataset="d",
+                        initial_size=20,
+                        batch_size=100,
+                        strategy=name,
+                        fold=fold,
+                        round=round_,
+                        n_labeled=n,
+                        score=score + extra,
+                    )
+                )
+    results = pd.DataFrame(rows)
+    bands = {rec["band"]: rec for rec in report.recommendations(results)}
+    assert list(bands) == [name for _, _, name in report.BUDGET_BANDS]
+    early, middle, late = bands.values()
+    assert early["best"].index[0] == "early"
+    np.testing.assert_allclose(early["best"].loc["early", "mean"], 0.1)
+    assert early["best"].loc["early", "wins"] == 4 and early["beat"] == 1
+    assert late["best"].index[0] == "late" and late["beat"] == 1
+    np.testing.assert_allclose(late["best"].loc["late", "mean"], 0.05)
+    assert middle["beat"] == 0
+    # The seed round is the same for every strategy and never counts.
+    deltas = report.band_deltas(results, 0, 300)
+    assert set(deltas["delta"].round(9)) == {0.0, 0.1}
 
 
 def test_label_efficiency_parts_cover_every_unit_once():
@@ -197,6 +257,36 @@ def test_readme_results_are_generated_from_the_committed_files():
         k: list(v) if isinstance(v, tuple) else v for k, v in runner.IMAGE_FULL.items()
     }
     assert "**Images**" in section and "`deimos`" in section.split("**Images**")[1]
+
+
+def test_readme_converged_results_are_generated_from_the_committed_files():
+    import json
+
+    report = _load("label_efficiency_report")
+    runner = _load("label_efficiency")
+    readme = (BENCHMARKS.parent / "README.md").read_text()
+    results = report.CONVERGED_RESULTS
+    section = report.render_converged(results)
+    markers = report.CONVERGED_BEGIN, report.CONVERGED_END
+    assert report.replace_section(readme, section, *markers) == readme
+    # The committed files come from the full protocol, by the documented command.
+    manifest = json.loads((results / "manifest.json").read_text())
+    assert manifest["quick"] is False
+    assert (
+        manifest["command"] == "OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --n-jobs 2"
+    )
+    settings = dict(manifest["settings"])
+    assert settings.pop("datasets") == list(runner.dataset_names(runner.FULL))
+    assert settings == {
+        k: v for k, v in json.loads(json.dumps(runner.FULL)).items() if k != "datasets"
+    }
+    # The section says how many units it covers, and names the missing ones.
+    every, done = report.units_done(results, manifest)
+    assert every == runner.units(runner.FULL) and done
+    if len(done) < len(every):
+        assert f"**Preliminary: {len(done)} of the protocol's {len(every)} units" in section
+    else:
+        assert "Preliminary" not in section
 
 
 def test_results_section_replacement_needs_both_markers():
@@ -434,3 +524,16 @@ def test_label_efficiency_manifest_describes_the_network_alike_in_every_process(
     network = json.loads(outputs.pop())
     assert "..." not in json.dumps(network)
     assert network["converged"]["neuralnetclassifier"]["module"] == "MLP"
+
+
+def test_paper_notebooks_print_the_converged_verdicts_of_the_committed_files():
+    nbformat = pytest.importorskip("nbformat")
+    report = _load("label_efficiency_report")
+    for paper, name in report.VERDICT_NOTEBOOKS.items():
+        notebook = nbformat.read(BENCHMARKS.parent / "notebooks" / name, as_version=4)
+        (output,) = report.verdict_cell(notebook, paper).outputs
+        text = report.paper_verdict(paper)
+        assert output["text"] == text + "\n"
+        assert f"- **{paper}**" in text and ("**Held**" in text) != ("**Did not hold**" in text)
+    with pytest.raises(ValueError, match="No claim of 'nobody'"):
+        report.paper_verdict("nobody")
