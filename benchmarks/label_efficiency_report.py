@@ -656,9 +656,39 @@ def recommendations(results, n_best=3):
             stats = stats.sort_values("mean", ascending=False, kind="stable")
             beat = int((stats["wins"] > stats["n"] / 2).sum())
             rows.append(
-                dict(task=task, band=name, best=stats.head(n_best), beat=beat, of=len(stats))
+                dict(
+                    task=task,
+                    band=name,
+                    best=stats.head(n_best),
+                    all=stats,
+                    beat=beat,
+                    of=len(stats),
+                )
             )
     return rows
+
+
+def advice(recs):
+    """One sentence per task from :func:`recommendations`: the strategy to use per band.
+
+    The first strategy of each band, with those whose mean lies within one standard
+    error of it; random where no strategy's mean difference is above 0.
+    """
+    lines = []
+    for task in dict.fromkeys(rec["task"] for rec in recs):
+        parts = []
+        for rec in (r for r in recs if r["task"] == task):
+            stats = rec["all"]
+            first = stats.iloc[0]
+            if first["mean"] <= 0:
+                parts.append(f"{rec['band']} labels, `random` (no strategy beats it on average)")
+                continue
+            tied = stats.index[(stats["mean"] >= first["mean"] - first["se"]) & (stats["mean"] > 0)]
+            names = ", ".join(f"`{n}`" for n in tied)
+            parts.append(f"{rec['band']} labels, {names}")
+        title = "classification" if task == "classifier" else "regression"
+        lines.append(f"- For {title}: " + "; ".join(parts) + ".")
+    return lines
 
 
 def converged_claims(main, manifest):
@@ -946,7 +976,8 @@ def render_converged(results_dir):
     )
     out.append("")
     rows = []
-    for rec in recommendations(main):
+    recs = recommendations(main)
+    for rec in recs:
         cells = [
             f"`{name}` {row['mean']:+.3f} ± {row['se']:.3f} ({int(row['wins'])}/{int(row['n'])})"
             for name, row in rec["best"].iterrows()
@@ -954,6 +985,13 @@ def render_converged(results_dir):
         cells += [""] * (3 - len(cells))
         rows.append([rec["task"], rec["band"]] + cells + [f"{rec['beat']} of {rec['of']}"])
     out.append(_table(["task", "labels", "first", "second", "third", "beat random"], rows))
+    out.append("")
+    out.append(
+        "In short, from these numbers (each band's first strategy and those within one "
+        "standard error of it):"
+    )
+    out.append("")
+    out.extend(advice(recs))
     out.append("")
     for task, title in (("classifier", "Classification"), ("regressor", "Regression")):
         at = main[main["task"] == task]

@@ -210,6 +210,11 @@ def test_recommendations_rank_by_paired_difference_per_budget_band():
     assert late["best"].index[0] == "late" and late["beat"] == 1
     np.testing.assert_allclose(late["best"].loc["late", "mean"], 0.05)
     assert middle["beat"] == 0
+    (advice,) = report.advice(report.recommendations(results))
+    assert advice == (
+        "- For classification: up to 300 labels, `early`; 300 to 700 labels, `random` (no "
+        "strategy beats it on average); over 700 labels, `late`."
+    )
     # The seed round is the same for every strategy and never counts.
     deltas = report.band_deltas(results, 0, 300)
     assert set(deltas["delta"].round(9)) == {0.0, 0.1}
