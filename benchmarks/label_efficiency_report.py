@@ -150,6 +150,67 @@ def _verdict(held):
     return "**Held**" if held else "**Did not hold**"
 
 
+# One line per seed paper's claim, by the same printed rule under both protocols.
+
+
+def badge_claim(col_avg, ne):
+    """BADGE: the lowest penalty column average across settings."""
+    order = list(col_avg.sort_values(kind="stable").index)
+    # Rank: 1 + the number of strategies with a strictly lower column average.
+    rank = int((col_avg < col_avg["badge"]).sum()) + 1
+    return (
+        f"- **BADGE** (lowest penalty column average across settings): BADGE's column "
+        f"average is {col_avg['badge']:.2f}, rank {rank} of {len(order)} (lowest: "
+        f"`{order[0]}`, {col_avg[order[0]]:.2f}); normalised error {ne['badge']:.3f}. "
+        f"{_verdict(rank == 1)}."
+    )
+
+
+def deimos_claim(need, ne, reg_ne=None, regression="regression"):
+    """DEIMOS: the fewest labels of its rivals to reach random's final score, in most settings."""
+    rivals = [r for r in DEIMOS_RIVALS if r in need.columns]
+    need = need.fillna(np.inf)
+    wins = int((need["deimos"] <= need[rivals].min(axis=1)).sum())
+    return (
+        f"- **DEIMOS** (fewer labels than BALD, max-entropy, max-variance and random to reach "
+        f"a target accuracy): reaching random's final accuracy, DEIMOS needs the fewest labels "
+        f"of that group in {wins} of {len(need)} classification settings; normalised error "
+        f"{ne['deimos']:.3f} against BALD {ne['bald']:.3f}, entropy {ne['entropy']:.3f}, "
+        f"max-variance {ne['max_variance']:.3f}"
+        + (
+            f"; on {regression} {reg_ne['deimos']:.3f} against max-variance "
+            f"{reg_ne['max_variance']:.3f}"
+            if reg_ne is not None and "deimos" in reg_ne
+            else ""
+        )
+        + f". {_verdict(wins > len(need) / 2)} (rule: fewest labels in most settings)."
+    )
+
+
+def dal_claim(large, big_avg, big_ne):
+    """DAL: a penalty no higher than Core-Set's at the large batch size."""
+    return (
+        f"- **DAL** (on par with the state of the art, e.g. Core-Set, at large batches): at "
+        f"batch {large}, DAL's penalty column average is {big_avg['dal']:.2f} against "
+        f"Core-Set's {big_avg['coreset']:.2f} and least confidence's "
+        f"{big_avg['least_confidence']:.2f}; normalised error {big_ne['dal']:.3f} against "
+        f"{big_ne['coreset']:.3f} and {big_ne['least_confidence']:.3f}. "
+        f"{_verdict(big_avg['dal'] <= big_avg['coreset'])} (rule: penalty no higher than "
+        "Core-Set's)."
+    )
+
+
+def alex_claim(col_avg, ne):
+    """ALEX: a normalised error no higher than least confidence's."""
+    return (
+        f"- **ALEX** (at least as accurate as least-confidence sampling, while more "
+        f"explainable; only accuracy is measured here, see `notebooks/alex.ipynb`): "
+        f"normalised error {ne['alex']:.3f} against {ne['least_confidence']:.3f}, penalty "
+        f"{col_avg['alex']:.2f} against {col_avg['least_confidence']:.2f}. "
+        f"{_verdict(ne['alex'] <= ne['least_confidence'])}."
+    )
+
+
 def render(results_dir):
     """The README's results section, as Markdown, from the benchmark's files."""
     results, inference, dami, manifest = load(results_dir)
@@ -244,15 +305,7 @@ def render(results_dir):
     # One sentence per paper.
     out.append("**Did each paper's headline claim hold on these data?**")
     out.append("")
-    # Rank: 1 + the number of strategies with a strictly lower column average.
-    rank = int((col_avg < col_avg["badge"]).sum()) + 1
-    best = order[0]
-    out.append(
-        f"- **BADGE** (lowest penalty column average across settings): BADGE's column "
-        f"average is {col_avg['badge']:.2f}, rank {rank} of {len(order)} (lowest: "
-        f"`{best}`, {col_avg[best]:.2f}); normalised error {ne['badge']:.3f}. "
-        f"{_verdict(rank == 1)}."
-    )
+    out.append(badge_claim(col_avg, ne))
     inside, dami_summary, _ = dami_range_scores(dami)
     others = inside.drop("dami")
     rival = others.idxmax()
@@ -268,43 +321,12 @@ def render(results_dir):
         f"{dami_summary['aulc'].drop('dami').max():.3f} for the best of the others. "
         f"{_verdict(inside['dami'] > others.max())}."
     )
-    ltt = labels_to_random_final(cls).T
-    rivals = [r for r in DEIMOS_RIVALS if r in ltt.columns]
-    need = ltt.fillna(np.inf)
-    wins = int((need["deimos"] <= need[rivals].min(axis=1)).sum())
-    out.append(
-        f"- **DEIMOS** (fewer labels than BALD, max-entropy, max-variance and random to reach "
-        f"a target accuracy): reaching random's final accuracy, DEIMOS needs the fewest labels "
-        f"of that group in {wins} of {len(need)} classification settings; normalised error "
-        f"{ne['deimos']:.3f} against BALD {ne['bald']:.3f}, entropy {ne['entropy']:.3f}, "
-        f"max-variance {ne['max_variance']:.3f}"
-        + (
-            f"; on {', '.join(reg_datasets)} {reg_ne['deimos']:.3f} against max-variance "
-            f"{reg_ne['max_variance']:.3f}"
-            if reg_ne is not None and "deimos" in reg_ne
-            else ""
-        )
-        + f". {_verdict(wins > len(need) / 2)} (rule: fewest labels in most settings)."
-    )
+    out.append(deimos_claim(labels_to_random_final(cls).T, ne, reg_ne, ", ".join(reg_datasets)))
     big = cls[cls["batch_size"] == large]
     big_avg, _ = column_averages(big)
     big_ne, _ = mean_normalized_error(big)
-    out.append(
-        f"- **DAL** (on par with the state of the art, e.g. Core-Set, at large batches): at "
-        f"batch {large}, DAL's penalty column average is {big_avg['dal']:.2f} against "
-        f"Core-Set's {big_avg['coreset']:.2f} and least confidence's "
-        f"{big_avg['least_confidence']:.2f}; normalised error {big_ne['dal']:.3f} against "
-        f"{big_ne['coreset']:.3f} and {big_ne['least_confidence']:.3f}. "
-        f"{_verdict(big_avg['dal'] <= big_avg['coreset'])} (rule: penalty no higher than "
-        "Core-Set's)."
-    )
-    out.append(
-        f"- **ALEX** (at least as accurate as least-confidence sampling, while more "
-        f"explainable; only accuracy is measured here, see `notebooks/alex.ipynb`): "
-        f"normalised error {ne['alex']:.3f} against {ne['least_confidence']:.3f}, penalty "
-        f"{col_avg['alex']:.2f} against {col_avg['least_confidence']:.2f}. "
-        f"{_verdict(ne['alex'] <= ne['least_confidence'])}."
-    )
+    out.append(dal_claim(large, big_avg, big_ne))
+    out.append(alex_claim(col_avg, ne))
     out.append("")
     out.append(
         "Plots: `learning_curves.png` (every setting), `penalty_matrix.png`, `error_cdf.png` "
@@ -699,15 +721,7 @@ def converged_claims(main, manifest):
     col_avg = P.sum(axis=0) / (P.shape[0] - 1)
     ne = mean_normalized_error_by(cls, SETTING)
     reg_ne = mean_normalized_error_by(reg, SETTING) if len(reg) else None
-    order = list(col_avg.sort_values(kind="stable").index)
-    lines = []
-    rank = int((col_avg < col_avg["badge"]).sum()) + 1
-    lines.append(
-        f"- **BADGE** (lowest penalty column average across settings): BADGE's column "
-        f"average is {col_avg['badge']:.2f}, rank {rank} of {len(order)} (lowest: "
-        f"`{order[0]}`, {col_avg[order[0]]:.2f}); normalised error {ne['badge']:.3f}. "
-        f"{_verdict(rank == 1)}."
-    )
+    lines = [badge_claim(col_avg, ne)]
     magic = cls[cls["dataset"] == "magic"]
     if len(magic):
         pool = manifest["datasets"]["magic"]["pool_size"]
@@ -725,44 +739,13 @@ def converged_claims(main, manifest):
             f"is {means['dami']:.3f} against {others[rival]:.3f} for `{rival}`, the best of "
             f"the others (random {means['random']:.3f}). {_verdict(means['dami'] > others.max())}."
         )
-    need = labels_to_random_final(cls, by=SETTING).T.fillna(np.inf)
-    rivals = [r for r in DEIMOS_RIVALS if r in need.columns]
-    wins = int((need["deimos"] <= need[rivals].min(axis=1)).sum())
-    lines.append(
-        f"- **DEIMOS** (fewer labels than BALD, max-entropy, max-variance and random to reach "
-        f"a target accuracy): reaching random's final accuracy, DEIMOS needs the fewest labels "
-        f"of that group in {wins} of {len(need)} classification settings; normalised error "
-        f"{ne['deimos']:.3f} against BALD {ne['bald']:.3f}, entropy {ne['entropy']:.3f}, "
-        f"max-variance {ne['max_variance']:.3f}"
-        + (
-            f"; on regression {reg_ne['deimos']:.3f} against max-variance "
-            f"{reg_ne['max_variance']:.3f}"
-            if reg_ne is not None and "deimos" in reg_ne
-            else ""
-        )
-        + f". {_verdict(wins > len(need) / 2)} (rule: fewest labels in most settings)."
-    )
+    lines.append(deimos_claim(labels_to_random_final(cls, by=SETTING).T, ne, reg_ne))
     large = max(b for _, b in manifest["settings"]["settings"])
     big = cls[cls["batch_size"] == large]
     big_P = results_penalty_matrix_by(big)
     big_avg = big_P.sum(axis=0) / (big_P.shape[0] - 1)
-    big_ne = mean_normalized_error_by(big, SETTING)
-    lines.append(
-        f"- **DAL** (on par with the state of the art, e.g. Core-Set, at large batches): at "
-        f"batch {large}, DAL's penalty column average is {big_avg['dal']:.2f} against "
-        f"Core-Set's {big_avg['coreset']:.2f} and least confidence's "
-        f"{big_avg['least_confidence']:.2f}; normalised error {big_ne['dal']:.3f} against "
-        f"{big_ne['coreset']:.3f} and {big_ne['least_confidence']:.3f}. "
-        f"{_verdict(big_avg['dal'] <= big_avg['coreset'])} (rule: penalty no higher than "
-        "Core-Set's)."
-    )
-    lines.append(
-        f"- **ALEX** (at least as accurate as least-confidence sampling, while more "
-        f"explainable; only accuracy is measured here, see `notebooks/alex.ipynb`): "
-        f"normalised error {ne['alex']:.3f} against {ne['least_confidence']:.3f}, penalty "
-        f"{col_avg['alex']:.2f} against {col_avg['least_confidence']:.2f}. "
-        f"{_verdict(ne['alex'] <= ne['least_confidence'])}."
-    )
+    lines.append(dal_claim(large, big_avg, mean_normalized_error_by(big, SETTING)))
+    lines.append(alex_claim(col_avg, ne))
     stochastic = [n for n in ("power_bald", "softmax_bald", "softrank_bald") if n in ne]
     if stochastic and "batchbald" in ne:
         best = min(stochastic, key=lambda n: ne[n])

@@ -178,6 +178,7 @@ def test_recommendations_rank_by_paired_difference_per_budget_band():
     report = _load("label_efficiency_report")
     rng = np.random.default_rng(0)
     rows = []
+    setting = dict(task="classifier", dataset="d", initial_size=20, batch_size=100)
     # Per fold a random curve; "early" beats it by 0.1 up to 300 labels only,
     # "late" by 0.05 above 700 labels only, "same" never.
     for fold in range(4):
@@ -187,19 +188,8 @@ def test_recommendations_rank_by_paired_difference_per_budget_band():
             bonus = {"random": 0.0, "same": 0.0, "early": 0.1 * (0 < n <= 300) * (round_ > 0)}
             bonus["late"] = 0.05 * (n > 700)
             for name, extra in bonus.items():
-                rows.append(
-                    dict(
-                        task="classifier",
-                        dataset="d",
-                        initial_size=20,
-                        batch_size=100,
-                        strategy=name,
-                        fold=fold,
-                        round=round_,
-                        n_labeled=n,
-                        score=score + extra,
-                    )
-                )
+                run = dict(strategy=name, fold=fold, round=round_, n_labeled=n)
+                rows.append(dict(setting, **run, score=score + extra))
     results = pd.DataFrame(rows)
     bands = {rec["band"]: rec for rec in report.recommendations(results)}
     assert list(bands) == [name for _, _, name in report.BUDGET_BANDS]
