@@ -579,11 +579,18 @@ def converged_runs(results):
 
 
 def paired_to_random(runs):
-    """Each run's AULC minus random's in the same (training, setting, fold)."""
+    """Each run against random's in the same (training, setting, fold).
+
+    ``delta``: AULC minus random's; ``final_ratio``: the error at the budget
+    (1 - accuracy, or 1 - R²) over random's.
+    """
     key = ["training"] + SETTING + ["fold"]
-    random = runs[runs["strategy"] == "random"].set_index(key)["aulc"]
-    diff = runs.set_index(key)["aulc"] - random.reindex(runs.set_index(key).index).to_numpy()
-    return runs.assign(delta=diff.to_numpy())
+    index = runs.set_index(key).index
+    random = runs[runs["strategy"] == "random"].set_index(key)
+    aulc = runs["aulc"].to_numpy() - random["aulc"].reindex(index).to_numpy()
+    error = 1 - runs["final"].to_numpy()
+    ratio = error / (1 - random["final"].reindex(index).to_numpy())
+    return runs.assign(delta=aulc, final_ratio=ratio)
 
 
 def _se(values):
@@ -615,6 +622,8 @@ def strategy_table(results, runs):
                 delta_se=_se(deltas),
                 wins=int((deltas > 0).sum()),
                 n=len(deltas),
+                final_ratio=mine["final_ratio"].mean(),
+                final_ratio_se=_se(mine["final_ratio"].dropna()),
             )
         )
     return pd.DataFrame(rows).set_index("strategy").sort_values("norm_error", kind="stable")
@@ -929,7 +938,8 @@ def render_converged(results_dir):
         "(`TrainToConvergence`). Means ± standard errors over the paired runs; *Δ AULC*: AULC "
         "minus random's in the same run; *wins*: runs whose AULC beats random's; *norm. "
         "error*: BADGE's mean normalised error (random = 1); *penalty*: BADGE's penalty "
-        "column average."
+        "column average; *final error / random's*: the error at the budget (1 − accuracy, or "
+        "1 − R²) over random's in the same run, mean over runs."
     )
     out.append("")
     # The seed model's accuracy: the sanity figure of the training schedule.
@@ -990,13 +1000,16 @@ def render_converged(results_dir):
         )
         out.append("")
         header = ["strategy", "norm. error", "penalty", "Δ AULC vs random", "wins"]
-        header += [f"AULC {d}" for d in datasets]
+        header += ["final error / random's"] + [f"AULC {d}" for d in datasets]
         rows = []
         for name, row in table.iterrows():
-            delta = "—" if name == "random" else f"{row['delta']:+.3f} ± {row['delta_se']:.3f}"
-            wins = "—" if name == "random" else f"{int(row['wins'])} of {int(row['n'])}"
+            random = name == "random"
+            delta = "—" if random else f"{row['delta']:+.3f} ± {row['delta_se']:.3f}"
+            wins = "—" if random else f"{int(row['wins'])} of {int(row['n'])}"
+            final = "1" if random else f"{row['final_ratio']:.2f} ± {row['final_ratio_se']:.2f}"
             rows.append(
                 [f"`{name}`", f"{row['norm_error']:.3f}", f"{row['penalty']:.2f}", delta, wins]
+                + [final]
                 + [f"{aulc.loc[name, d]:.3f}" for d in datasets]
             )
         out.append(_table(header, rows))
