@@ -726,8 +726,7 @@ def converged_claims(main, manifest):
     """One line per paper claim, judged on the converged runs with the first protocol's rules."""
     cls = main[main["task"] == "classifier"]
     reg = main[main["task"] == "regressor"]
-    P = results_penalty_matrix_by(cls)
-    col_avg = P.sum(axis=0) / (P.shape[0] - 1)
+    col_avg = penalty_by(cls, SETTING)
     ne = mean_normalized_error_by(cls, SETTING)
     reg_ne = mean_normalized_error_by(reg, SETTING) if len(reg) else None
     lines = [badge_claim(col_avg, ne)]
@@ -751,9 +750,7 @@ def converged_claims(main, manifest):
     lines.append(deimos_claim(labels_to_random_final(cls, by=SETTING).T, ne, reg_ne))
     large = max(b for _, b in manifest["settings"]["settings"])
     big = cls[cls["batch_size"] == large]
-    big_P = results_penalty_matrix_by(big)
-    big_avg = big_P.sum(axis=0) / (big_P.shape[0] - 1)
-    lines.append(dal_claim(large, big_avg, mean_normalized_error_by(big, SETTING)))
+    lines.append(dal_claim(large, penalty_by(big, SETTING), mean_normalized_error_by(big, SETTING)))
     lines.append(alex_claim(col_avg, ne))
     stochastic = [n for n in ("power_bald", "softmax_bald", "softrank_bald") if n in ne]
     if stochastic and "batchbald" in ne:
@@ -842,13 +839,6 @@ def update_notebook_verdicts(results_dir=CONVERGED_RESULTS):
         text = paper_verdict(paper, results_dir) + "\n"
         cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
         nbformat.write(notebook, path)
-
-
-def results_penalty_matrix_by(results):
-    """BADGE's penalty matrix over the converged protocol's settings."""
-    from skactive.model_selection import results_penalty_matrix
-
-    return results_penalty_matrix(results, by=SETTING)
 
 
 def converged_targets(main):
