@@ -790,23 +790,33 @@ def converged_claims(main, manifest):
     return lines
 
 
-def paper_verdict(paper, results_dir=CONVERGED_RESULTS):
-    """How many units the converged results cover, and the claim line of ``paper``.
+def paper_verdicts(papers, results_dir=CONVERGED_RESULTS):
+    """For each of ``papers``: how many units the converged results cover, and its claim line.
 
-    ``paper`` is the bold name the claim line starts with (``"BADGE"``, ``"DAMI"``,
-    ``"DEIMOS"``, ``"DAL"``, ``"ALEX"``, ...); the paper notebooks print it.
+    A paper is the bold name its claim line starts with (``"BADGE"``, ``"DAMI"``,
+    ``"DEIMOS"``, ``"DAL"``, ``"ALEX"``, ...); the paper notebooks print these.
+    The files are read and the claims judged once for all of ``papers``.
     """
     results, _, manifest = load_converged(results_dir)
     every, done = units_done(results_dir, manifest)
     main = results[results["training"] == "converged"]
-    lines = [line for line in converged_claims(main, manifest) if line.startswith(f"- **{paper}")]
-    if not lines:
-        raise ValueError(f"No claim of {paper!r} in the converged results of {results_dir}.")
+    claims = converged_claims(main, manifest)
     covered = f"{len(done)} of {len(every)} units" + (
         "" if len(done) == len(every) else " (preliminary)"
     )
     datasets = ", ".join(dict.fromkeys(main["dataset"]))
-    return f"Converged protocol, {covered}, on {datasets}:\n{lines[0]}"
+    verdicts = {}
+    for paper in papers:
+        lines = [line for line in claims if line.startswith(f"- **{paper}")]
+        if not lines:
+            raise ValueError(f"No claim of {paper!r} in the converged results of {results_dir}.")
+        verdicts[paper] = f"Converged protocol, {covered}, on {datasets}:\n{lines[0]}"
+    return verdicts
+
+
+def paper_verdict(paper, results_dir=CONVERGED_RESULTS):
+    """:func:`paper_verdicts` of one paper."""
+    return paper_verdicts([paper], results_dir)[paper]
 
 
 #: The notebook that prints each paper's converged verdict (its last code cell).
@@ -832,22 +842,26 @@ def update_notebook_verdicts(results_dir=CONVERGED_RESULTS):
     """Store each paper notebook's verdict cell output as the results now give it."""
     import nbformat
 
+    verdicts = paper_verdicts(VERDICT_NOTEBOOKS, results_dir)
     for paper, name in VERDICT_NOTEBOOKS.items():
         path = ROOT / "notebooks" / name
         notebook = nbformat.read(path, as_version=4)
         cell = verdict_cell(notebook, paper)
-        text = paper_verdict(paper, results_dir) + "\n"
+        text = verdicts[paper] + "\n"
         cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
         nbformat.write(notebook, path)
 
 
 def converged_targets(main):
     """The issue's three targets, each with the number it was judged on."""
-    cls = main[main["task"] == "classifier"]
-    ne = mean_normalized_error_by(cls, SETTING)
+    by_task = {
+        task: mean_normalized_error_by(main[main["task"] == task], SETTING)
+        for task in main["task"].unique()
+    }
+    ne = by_task["classifier"]
     overall = {}
-    for task in main["task"].unique():
-        for name, value in mean_normalized_error_by(main[main["task"] == task], SETTING).items():
+    for errors in by_task.values():
+        for name, value in errors.items():
             overall.setdefault(name, []).append(value)
     worse = [n for n in SEED_PAPERS if n in overall and max(overall[n]) > 1]
     seed = ", ".join(f"`{n}` {'/'.join(f'{v:.3f}' for v in overall[n])}" for n in SEED_PAPERS)

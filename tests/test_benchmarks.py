@@ -524,10 +524,12 @@ def test_label_efficiency_manifest_describes_the_network_alike_in_every_process(
 def test_paper_notebooks_print_the_converged_verdicts_of_the_committed_files():
     nbformat = pytest.importorskip("nbformat")
     report = _load("label_efficiency_report")
+    verdicts = report.paper_verdicts(report.VERDICT_NOTEBOOKS)
+    assert report.paper_verdict("DAL") == verdicts["DAL"]
     for paper, name in report.VERDICT_NOTEBOOKS.items():
         notebook = nbformat.read(BENCHMARKS.parent / "notebooks" / name, as_version=4)
         (output,) = report.verdict_cell(notebook, paper).outputs
-        text = report.paper_verdict(paper)
+        text = verdicts[paper]
         assert output["text"] == text + "\n"
         assert f"- **{paper}**" in text and ("**Held**" in text) != ("**Did not hold**" in text)
     with pytest.raises(ValueError, match="No claim of 'nobody'"):
