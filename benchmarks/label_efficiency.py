@@ -66,6 +66,14 @@ hour each (a part that outlives its session is killed and goes on next time)::
     python benchmarks/label_efficiency_report.py --converged   # once every unit is done
 
 A part killed by a time limit keeps its completed runs; run the same part again.
+Better, give the part its own limit, a little inside the session's, so that it
+stops by itself, writes the partial file and exits cleanly (status 0)::
+
+    OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --n-jobs 2 --stop-after 8000
+
+SIGTERM ends a call the same way. The runs a stop catches mid-way are lost (up
+to a minute or two of work each); a hard kill (SIGKILL) loses every run of the
+unit in progress since the call began, so stop it before the session ends.
 
 ``--quick`` runs a small version (two data sets, tiny pools and budgets, a
 short schedule, every strategy, every unit) in a few minutes; the test
@@ -356,12 +364,12 @@ def run_unit(unit, settings, out, n_jobs, seed, quick):
     except KeyboardInterrupt as error:
         kept = getattr(error, "results", None)
         if kept is not None:
-            _tidy(kept, unit, task).to_csv(partial, index=False, float_format="%.6g")
+            _write(_tidy(kept, unit, task), partial)
             n_done = kept.groupby(["strategy", "fold"]).ngroups - n_before
             _record(out, unit, time.perf_counter() - start, n_done, rounds, n_jobs, False)
         raise
     elapsed = time.perf_counter() - start
-    _tidy(results, unit, task).to_csv(path, index=False, float_format="%.6g")
+    _write(_tidy(results, unit, task), path)
     partial.unlink(missing_ok=True)
     n_new = len(named) * settings["n_repeats"] - n_before
     _record(out, unit, elapsed, n_new, rounds, n_jobs, True)
@@ -386,6 +394,14 @@ def _record(out, unit, seconds, runs, rounds, n_jobs, finished):
     record.to_csv(timings, mode="a", header=not timings.exists(), index=False)
 
 
+def _write(frame, path):
+    """Write a unit's runs all at once: a stop during the write leaves the old file whole."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    frame.to_csv(tmp, index=False, float_format="%.6g")
+    os.replace(tmp, path)
+
+
 def _tidy(results, unit, task):
     training, name, initial, batch = unit
     results = results.drop(columns=["queried"])
@@ -401,8 +417,9 @@ def estimate(settings, out):
     A unit's cost is taken as proportional to its fits: runs x (rounds + 1),
     scaled by the seconds per fit measured over the timed calls of the same
     data set (over all timed calls for a data set not timed yet; interrupted
-    calls count with the runs they completed). Returns (None, None) before
-    any run is timed.
+    calls count with the runs they completed). The runs in an unfinished
+    unit's partial file count as done. Returns (None, None) before any run
+    is timed.
     """
     import pandas as pd
 
@@ -426,8 +443,18 @@ def estimate(settings, out):
         seconds = fits * rates.get(name, rate_all)
         total += seconds
         if not unit_path(out, unit).exists():
-            left += seconds
+            n_runs = len(strategies(task, settings is QUICK)) * settings["n_repeats"]
+            left += seconds * (1 - _partial_runs(out, unit, settings is QUICK) / n_runs)
     return total, left
+
+
+def _partial_runs(out, unit, quick):
+    """How many runs of an unfinished unit its partial file holds."""
+    partial = unit_path(out, unit).with_suffix(".partial.csv")
+    if not partial.exists():
+        return 0
+    runs, _ = _completed(partial, list(strategies(_cached_shape(unit[1])[2], quick)), 0)
+    return runs.groupby(["strategy", "fold"]).ngroups
 
 
 _SHAPES = {}
@@ -537,22 +564,47 @@ def _check_manifest(out, current):
     path.write_text(json.dumps(current, indent=2) + "\n")
 
 
+class _Stop(KeyboardInterrupt):
+    """A requested stop (SIGTERM, or ``--stop-after`` running out), unlike Ctrl-C ended cleanly.
+
+    A ``KeyboardInterrupt``, so that :func:`cross_validate_strategies` hands
+    back the runs it completed and the unit in progress keeps them.
+    """
+
+
 @contextmanager
-def _terminate_as_interrupt():
-    """SIGTERM (a time limit's kill) raises KeyboardInterrupt, so a unit keeps its runs."""
+def _stop_requests(stop_after=None):
+    """SIGTERM (a time limit's kill), and ``stop_after`` seconds passing, raise :class:`_Stop`."""
 
     def handler(signum, frame):
-        raise KeyboardInterrupt
+        raise _Stop(signal.Signals(signum).name)
 
     try:
-        previous = signal.signal(signal.SIGTERM, handler)
+        previous = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGALRM)}
     except ValueError:  # not the main thread
         yield
         return
+    if stop_after is not None:
+        signal.setitimer(signal.ITIMER_REAL, stop_after)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        for signum, action in previous.items():
+            signal.signal(signum, action)
+
+
+def parse_stop_after(text):
+    """``--stop-after``'s seconds: a positive number."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not (np.isfinite(seconds) and seconds > 0):
+        raise ValueError(
+            f"--stop-after takes a positive number of seconds, e.g. 8000; got {text!r}."
+        )
+    return seconds
 
 
 def parse_part(text):
@@ -566,7 +618,7 @@ def parse_part(text):
     return k, n
 
 
-def main(quick=False, n_jobs=2, out=None, seed=0, part=(1, 1), log=None):
+def main(quick=False, n_jobs=2, out=None, seed=0, part=(1, 1), log=None, stop_after=None):
     """Run the units of one part that are not done yet; return the output folder.
 
     Parameters
@@ -581,6 +633,10 @@ def main(quick=False, n_jobs=2, out=None, seed=0, part=(1, 1), log=None):
         (K, N): run every N-th unit from the K-th (1-based).
     log : callable, default=None
         Progress messages (stderr by default).
+    stop_after : float, default=None
+        Seconds after which the call stops by itself, as on SIGTERM: the
+        unit in progress keeps its completed runs in its partial file, and
+        the call returns normally (the next call goes on from them).
 
     Returns
     -------
@@ -595,18 +651,32 @@ def main(quick=False, n_jobs=2, out=None, seed=0, part=(1, 1), log=None):
     k, n = part
     mine = units(settings)[k - 1 :: n]
     start = time.perf_counter()
-    with warnings.catch_warnings(), _terminate_as_interrupt():
+    with warnings.catch_warnings(), _stop_requests(stop_after):
         # Tiny seed sets can miss a class entirely in a quick run; skorch and
         # scikit-learn warn about it, which is expected here.
         warnings.simplefilter("ignore", UserWarning)
-        for unit in mine:
-            label = "{}, {}, {} seed labels, batch {}".format(*unit)
-            timed = run_unit(unit, settings, out, n_jobs, seed, quick)
-            if timed is None:
-                log(f"{label}: done before, skipped")
+        label, unit = f"part {k}/{n}", None
+        try:
+            for unit in mine:
+                label = "{}, {}, {} seed labels, batch {}".format(*unit)
+                timed = run_unit(unit, settings, out, n_jobs, seed, quick)
+                if timed is None:
+                    log(f"{label}: done before, skipped")
+                else:
+                    log(f"{label}: {timed[1]} runs in {timed[0]:.0f} s")
+        except _Stop as stop:
+            why = "--stop-after" if str(stop) == "SIGALRM" else str(stop)
+            partial = unit_path(out, unit).with_suffix(".partial.csv") if unit else None
+            if partial is not None and partial.exists():
+                kept = f"its completed runs are in {partial.name}"
             else:
-                log(f"{label}: {timed[1]} runs in {timed[0]:.0f} s")
-    log(f"part {k}/{n}: {len(mine)} units in {time.perf_counter() - start:.0f} s")
+                kept = "none of its runs had completed"
+            log(
+                f"{label}: stopped ({why}) after {time.perf_counter() - start:.0f} s; {kept}; "
+                "the same command goes on from there"
+            )
+        else:
+            log(f"part {k}/{n}: {len(mine)} units in {time.perf_counter() - start:.0f} s")
     total, left = estimate(settings, out)
     if total is not None:
         log(
@@ -623,6 +693,11 @@ def status(quick=False, out=None):
     every = units(settings)
     done = [u for u in every if unit_path(out, u).exists()]
     lines = [f"{len(done)} of {len(every)} units done in {out}"]
+    for unit in every:
+        kept = _partial_runs(out, unit, quick) if unit not in done else 0
+        if kept:
+            lines.append("{}, {}, {} seed labels, batch {}: ".format(*unit)
+                         + f"{kept} runs in its partial file")  # fmt: skip
     total, left = estimate(settings, out)
     if total is not None:
         lines.append(f"estimated full run: {_hours(total)}, {_hours(left)} left")
@@ -637,15 +712,29 @@ def _cli(argv=None):
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=None, help=f"output folder (default {DEFAULT_OUT})")
+    parser.add_argument(
+        "--stop-after",
+        default=None,
+        metavar="SECONDS",
+        help="stop by itself after this long, keeping the finished runs (as SIGTERM does)",
+    )
     args = parser.parse_args(argv)
     if args.status:
         print("\n".join(status(args.quick, args.out)))
         return
     try:
         part = parse_part(args.part)
+        stop_after = None if args.stop_after is None else parse_stop_after(args.stop_after)
     except ValueError as error:
         parser.error(str(error))
-    out = main(quick=args.quick, n_jobs=args.n_jobs, out=args.out, seed=args.seed, part=part)
+    out = main(
+        quick=args.quick,
+        n_jobs=args.n_jobs,
+        out=args.out,
+        seed=args.seed,
+        part=part,
+        stop_after=stop_after,
+    )
     print(f"wrote {out}")
 
 

@@ -132,6 +132,16 @@ def test_label_efficiency_quick_mode(tmp_path, monkeypatch):
     assert path.with_suffix(".partial.csv").exists() and not path.exists()
     timings = pd.read_csv(out / "timings.csv")
     assert not timings["finished"].iloc[-1] and timings["runs"].iloc[-1] == 2
+    # --status counts them, and the estimate of what is left takes them off.
+    assert "fixed50, ccpp, 10 seed labels, batch 10: 2 runs in its partial file" in (
+        runner.status(quick=True, out=tmp_path)
+    )
+    _, left_with_partial = runner.estimate(settings, out)
+    partial_runs = path.with_suffix(".partial.csv").read_bytes()
+    path.with_suffix(".partial.csv").unlink()
+    _, left_without = runner.estimate(settings, out)
+    assert 0 < left_with_partial < left_without
+    path.with_suffix(".partial.csv").write_bytes(partial_runs)
     messages.clear()
     part = (units.index(unit) + 1, len(units))
     runner.main(quick=True, n_jobs=1, out=tmp_path, part=part, log=messages.append)
@@ -226,6 +236,75 @@ def test_label_efficiency_parts_cover_every_unit_once():
     assert len(runner.batch_sizes(settings)) >= 2 and len(runner.initial_sizes(settings)) >= 2
     assert runner.sizes(10992, settings) == (5000, 1000, 1000)
     assert runner.sizes(1797, settings) == (1348, 449, 674)
+
+
+def test_label_efficiency_stops_by_itself_after_its_time(tmp_path, monkeypatch):
+    import signal
+    import time
+
+    import skactive.model_selection
+
+    runner = _load("label_efficiency")
+
+    def endless(*args, **kwargs):
+        time.sleep(60)
+        raise AssertionError("--stop-after did not stop the unit")
+
+    monkeypatch.setattr(skactive.model_selection, "cross_validate_strategies", endless)
+    term = signal.getsignal(signal.SIGTERM)
+    messages = []
+    start = time.perf_counter()
+    out = runner.main(quick=True, n_jobs=1, out=tmp_path, stop_after=0.5, log=messages.append)
+    assert time.perf_counter() - start < 50
+    assert out == tmp_path and not list((tmp_path / "runs").glob("*.csv"))
+    stopped = [m for m in messages if "stopped (--stop-after)" in m]
+    assert len(stopped) == 1 and "none of its runs had completed" in stopped[0]
+    assert not any(m.startswith("part ") for m in messages)
+    # The timer and the handlers are the caller's again.
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGTERM) is term
+    assert runner.parse_stop_after("8000") == 8000.0
+    for bad in ("0", "-1", "inf", "nan", "soon"):
+        with pytest.raises(ValueError, match="--stop-after takes a positive number"):
+            runner.parse_stop_after(bad)
+
+
+@pytest.mark.slow
+def test_label_efficiency_command_stops_cleanly(tmp_path):
+    import subprocess
+    import sys
+
+    script = str(BENCHMARKS / "label_efficiency.py")
+    command = [sys.executable, script, "--quick", "--n-jobs", "1", "--out", str(tmp_path)]
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    done = subprocess.run(command + ["--stop-after", "2"], capture_output=True, text=True,
+                          env=env, timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "stopped (--stop-after)" in done.stderr and "wrote" in done.stdout
+    assert len(list((tmp_path / "runs").glob("*.csv"))) < len(_load("label_efficiency").units(
+        _load("label_efficiency").QUICK))  # fmt: skip
+    refused = subprocess.run(command + ["--stop-after", "-5"], capture_output=True, text=True,
+                             env=env, timeout=600)  # fmt: skip
+    assert refused.returncode == 2 and "--stop-after takes a positive number" in refused.stderr
+
+
+def test_label_efficiency_unit_files_are_written_whole(tmp_path):
+    import pandas as pd
+
+    runner = _load("label_efficiency")
+    path = tmp_path / "unit.csv"
+    runner._write(pd.DataFrame({"score": [0.5, 0.75]}), path)
+    before = path.read_text()
+
+    class Interrupted(pd.DataFrame):
+        def to_csv(self, target, **kwargs):
+            Path(target).write_text("score\n0.")
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        runner._write(Interrupted({"score": [1.0]}), path)
+    assert path.read_text() == before
+    assert pd.read_csv(path)["score"].tolist() == [0.5, 0.75]
 
 
 def test_readme_results_are_generated_from_the_committed_files():
