@@ -274,6 +274,7 @@ def test_label_efficiency_command_stops_cleanly(tmp_path):
     import subprocess
     import sys
 
+    runner = _load("label_efficiency")
     script = str(BENCHMARKS / "label_efficiency.py")
     command = [sys.executable, script, "--quick", "--n-jobs", "1", "--out", str(tmp_path)]
     env = dict(os.environ, OMP_NUM_THREADS="1")
@@ -281,8 +282,7 @@ def test_label_efficiency_command_stops_cleanly(tmp_path):
                           env=env, timeout=600)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "stopped (--stop-after)" in done.stderr and "wrote" in done.stdout
-    assert len(list((tmp_path / "runs").glob("*.csv"))) < len(_load("label_efficiency").units(
-        _load("label_efficiency").QUICK))  # fmt: skip
+    assert len(list((tmp_path / "runs").glob("*.csv"))) < len(runner.units(runner.QUICK))
     refused = subprocess.run(command + ["--stop-after", "-5"], capture_output=True, text=True,
                              env=env, timeout=600)  # fmt: skip
     assert refused.returncode == 2 and "--stop-after takes a positive number" in refused.stderr
