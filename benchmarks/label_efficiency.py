@@ -289,6 +289,11 @@ def batch_sizes(grid):
     return tuple(dict.fromkeys(batch for _, batch in grid["settings"]))
 
 
+def unit_label(unit):
+    """How the progress lines name a unit: ``"converged, magic, 20 seed labels, batch 100"``."""
+    return "{}, {}, {} seed labels, batch {}".format(*unit)
+
+
 def unit_path(out, unit):
     training, name, initial, batch = unit
     return Path(out) / "runs" / f"{training}__{name}__i{initial}_b{batch}.csv"
@@ -438,12 +443,10 @@ def estimate(settings, out):
         _, name, initial, batch = unit
         n_rows, _, task = _cached_shape(name)
         _, _, budget = sizes(n_rows, settings)
-        fits = len(strategies(task, settings is QUICK)) * settings["n_repeats"]
-        fits *= n_rounds(initial, batch, budget) + 1
-        seconds = fits * rates.get(name, rate_all)
+        n_runs = len(strategies(task, settings is QUICK)) * settings["n_repeats"]
+        seconds = n_runs * (n_rounds(initial, batch, budget) + 1) * rates.get(name, rate_all)
         total += seconds
         if not unit_path(out, unit).exists():
-            n_runs = len(strategies(task, settings is QUICK)) * settings["n_repeats"]
             left += seconds * (1 - _partial_runs(out, unit, settings is QUICK) / n_runs)
     return total, left
 
@@ -564,30 +567,36 @@ def _check_manifest(out, current):
     path.write_text(json.dumps(current, indent=2) + "\n")
 
 
-class _Stop(KeyboardInterrupt):
-    """A requested stop (SIGTERM, or ``--stop-after`` running out), unlike Ctrl-C ended cleanly.
-
-    A ``KeyboardInterrupt``, so that :func:`cross_validate_strategies` hands
-    back the runs it completed and the unit in progress keeps them.
-    """
-
-
 @contextmanager
 def _stop_requests(stop_after=None):
-    """SIGTERM (a time limit's kill), and ``stop_after`` seconds passing, raise :class:`_Stop`."""
+    """SIGTERM (a time limit's kill), and ``stop_after`` seconds passing, stop the call as Ctrl-C.
+
+    Each is turned into a SIGINT, so that a stop landing inside a skorch fit
+    (which swallows ``KeyboardInterrupt``) is still noticed by the learner,
+    which raises it again; :func:`cross_validate_strategies` then hands back
+    the runs it completed and the unit in progress keeps them. SIGINT gets
+    Python's own handler for the block (a background process starts with it
+    ignored). Yields the list of the requests that arrived, by signal name.
+    """
+    requested = []
 
     def handler(signum, frame):
-        raise _Stop(signal.Signals(signum).name)
+        requested.append(signal.Signals(signum).name)
+        os.kill(os.getpid(), signal.SIGINT)
 
+    signums = (signal.SIGTERM, signal.SIGALRM, signal.SIGINT)
     try:
-        previous = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGALRM)}
+        previous = {s: signal.getsignal(s) for s in signums}
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGALRM, handler)
     except ValueError:  # not the main thread
-        yield
+        yield requested
         return
     if stop_after is not None:
         signal.setitimer(signal.ITIMER_REAL, stop_after)
     try:
-        yield
+        yield requested
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         for signum, action in previous.items():
@@ -651,21 +660,23 @@ def main(quick=False, n_jobs=2, out=None, seed=0, part=(1, 1), log=None, stop_af
     k, n = part
     mine = units(settings)[k - 1 :: n]
     start = time.perf_counter()
-    with warnings.catch_warnings(), _stop_requests(stop_after):
+    with warnings.catch_warnings(), _stop_requests(stop_after) as requested:
         # Tiny seed sets can miss a class entirely in a quick run; skorch and
         # scikit-learn warn about it, which is expected here.
         warnings.simplefilter("ignore", UserWarning)
         label, unit = f"part {k}/{n}", None
         try:
             for unit in mine:
-                label = "{}, {}, {} seed labels, batch {}".format(*unit)
+                label = unit_label(unit)
                 timed = run_unit(unit, settings, out, n_jobs, seed, quick)
                 if timed is None:
                     log(f"{label}: done before, skipped")
                 else:
                     log(f"{label}: {timed[1]} runs in {timed[0]:.0f} s")
-        except _Stop as stop:
-            why = "--stop-after" if str(stop) == "SIGALRM" else str(stop)
+        except KeyboardInterrupt:
+            if not requested:  # a Ctrl-C: the caller's to handle
+                raise
+            why = "--stop-after" if requested[0] == "SIGALRM" else requested[0]
             partial = unit_path(out, unit).with_suffix(".partial.csv") if unit else None
             if partial is not None and partial.exists():
                 kept = f"its completed runs are in {partial.name}"
@@ -696,8 +707,7 @@ def status(quick=False, out=None):
     for unit in every:
         kept = _partial_runs(out, unit, quick) if unit not in done else 0
         if kept:
-            lines.append("{}, {}, {} seed labels, batch {}: ".format(*unit)
-                         + f"{kept} runs in its partial file")  # fmt: skip
+            lines.append(f"{unit_label(unit)}: {kept} runs in its partial file")
     total, left = estimate(settings, out)
     if total is not None:
         lines.append(f"estimated full run: {_hours(total)}, {_hours(left)} left")
