@@ -307,11 +307,14 @@ def test_label_efficiency_unit_files_are_written_whole(tmp_path):
     assert pd.read_csv(path)["score"].tolist() == [0.5, 0.75]
 
 
-def test_readme_results_are_generated_from_the_committed_files():
+def test_first_protocol_page_is_generated_from_the_committed_files():
     report = _load("label_efficiency_report")
-    readme = (BENCHMARKS.parent / "README.md").read_text()
+    page = report.FIRST_PROTOCOL_PAGE.read_text()
     section = report.render(report.DEFAULT_RESULTS)
-    assert report.replace_section(readme, section) == readme
+    assert report.replace_section(page, section) == page
+    # The README keeps only a pointer to it.
+    readme = (BENCHMARKS.parent / "README.md").read_text()
+    assert report.BEGIN not in readme and "(docs/first_protocol.md)" in readme
     # The committed results come from the full run, by the documented command.
     import json
 
@@ -320,7 +323,7 @@ def test_readme_results_are_generated_from_the_committed_files():
     command = "OMP_NUM_THREADS=1 python benchmarks/label_efficiency.py --n-jobs 2"
     assert manifest["command"] == command
     # The first protocol's results (50 fixed epochs), made by the script now called
-    # label_efficiency_legacy.py; the converged protocol's replace them once run in full.
+    # label_efficiency_legacy.py.
     runner = _load("label_efficiency_legacy")
     assert manifest["settings"]["n_repeats"] == 5 and len(manifest["settings"]["batch_sizes"]) == 2
     assert set(manifest["settings"]["datasets"]) == set(runner.DATASETS)
