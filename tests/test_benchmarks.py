@@ -220,6 +220,47 @@ def test_recommendations_rank_by_paired_difference_per_budget_band():
     assert set(deltas["delta"].round(9)) == {0.0, 0.1}
 
 
+def test_targets_name_each_seed_paper_classification_first():
+    import pandas as pd
+
+    report = _load("label_efficiency_report")
+    rows = []
+    # DAMI beats random on classification and loses on regression; the regression
+    # rows come first in the frame, as they may in the committed files.
+    for task, dami in (("regressor", -0.1), ("classifier", 0.1)):
+        names = ["random", "dami", "deimos", "dal", "bald", "batchbald", "badge", "alex"]
+        if task == "regressor":
+            names = names[:4]
+        for fold in range(3):
+            for round_, n in enumerate([20, 120, 220]):
+                for name in names:
+                    extra = dami * round_ if name == "dami" else 0.01 * (name != "random")
+                    rows.append(
+                        dict(
+                            task=task,
+                            dataset=task,
+                            initial_size=20,
+                            batch_size=100,
+                            strategy=name,
+                            repeat=fold,
+                            fold=0,
+                            round=round_,
+                            n_labeled=n,
+                            score=0.5 + 0.1 * round_ + extra,
+                        )
+                    )
+    main = pd.DataFrame(rows)
+    first = report.converged_targets(main)[0]
+    assert "classification/regression" in first
+    dami = {
+        task: report.mean_normalized_error_by(main[main["task"] == task], report.SETTING)["dami"]
+        for task in ("classifier", "regressor")
+    }
+    assert dami["classifier"] < 1 < dami["regressor"]
+    assert f"`dami` {dami['classifier']:.3f}/{dami['regressor']:.3f}" in first
+    assert first.endswith("**not reached**.")
+
+
 def test_label_efficiency_parts_cover_every_unit_once():
     runner = _load("label_efficiency")
     every = runner.units(runner.FULL)
