@@ -261,6 +261,37 @@ def test_targets_name_each_seed_paper_classification_first():
     assert first.endswith("**not reached**.")
 
 
+def test_deimos_claim_counts_only_strictly_fewer_labels():
+    import pandas as pd
+
+    report = _load("label_efficiency_report")
+    # Labels to reach random's final score, per setting: DEIMOS fewer, tied, tied,
+    # never reaching it, and fewer.
+    need = pd.DataFrame(
+        {
+            "deimos": [100, 300, 500, np.nan, 200],
+            "bald": [300, 300, 700, 500, np.nan],
+            "entropy": [200, 500, 500, 500, 400],
+            "max_variance": [500, np.nan, 900, 700, 600],
+            "random": [900, 900, 900, 900, 900],
+        }
+    )
+    ne = pd.Series({"deimos": 0.9, "bald": 1.1, "entropy": 1.0, "max_variance": 1.2})
+    line = report.deimos_claim(need, ne)
+    assert "fewer labels than each of that group in 2 of 5" in line
+    assert "as few as the best of them in 2 more" in line
+    assert "**Did not hold**" in line  # 2 of 5 is not most; ties are not fewer
+    need.loc[1, "deimos"] = 200
+    assert "**Held**" in report.deimos_claim(need, ne)
+
+
+def test_wins_leave_out_ties_in_floating_point():
+    report = _load("label_efficiency_report")
+    deltas = [1e-16, -1e-16, 0.0, 0.001, -0.002]
+    assert report._wins(deltas) == 1
+    assert report._won(deltas).tolist() == [False, False, False, True, False]
+
+
 def test_label_efficiency_parts_cover_every_unit_once():
     runner = _load("label_efficiency")
     every = runner.units(runner.FULL)
@@ -405,6 +436,13 @@ def test_readme_converged_results_are_generated_from_the_committed_files():
         assert f"**Preliminary: {len(done)} of the protocol's {len(every)} units" in section
     else:
         assert "Preliminary" not in section
+    # In the ablation table random's AULC and its normalised error of 1 come together:
+    # a training variant without runs shows neither.
+    for row in section.split("**Ablations**")[1].splitlines():
+        if row.startswith("| `random`"):
+            cells = [c.strip() for c in row.strip("|").split("|")][2:]
+            for aulc, error in zip(cells[::2], cells[1::2], strict=True):
+                assert (aulc == "—") == (error == "—")
 
 
 def test_results_section_replacement_needs_both_markers():
