@@ -882,7 +882,7 @@ def update_notebook_verdicts(results_dir=CONVERGED_RESULTS):
 
 
 def converged_targets(main):
-    """The issue's three targets, each with the number it was judged on."""
+    """The benchmark's three targets, each with the number it was judged on."""
     # In the order the first target's line names them: classification, then regression.
     by_task = {
         task: mean_normalized_error_by(main[main["task"] == task], SETTING)
