@@ -231,7 +231,7 @@ def test_targets_name_each_seed_paper_classification_first():
         names = ["random", "dami", "deimos", "dal", "bald", "batchbald", "badge", "alex"]
         if task == "regressor":
             names = names[:4]
-        for fold in range(3):
+        for repeat in range(3):
             for round_, n in enumerate([20, 120, 220]):
                 for name in names:
                     extra = dami * round_ if name == "dami" else 0.01 * (name != "random")
@@ -242,7 +242,7 @@ def test_targets_name_each_seed_paper_classification_first():
                             initial_size=20,
                             batch_size=100,
                             strategy=name,
-                            repeat=fold,
+                            repeat=repeat,
                             fold=0,
                             round=round_,
                             n_labeled=n,
